@@ -1,0 +1,20 @@
+// Public API of @letters/training. Each area adds its exports in its own section.
+import type { LettersCommand } from './common/index.ts';
+
+// --- common: errors, atomic files, progress bars, tables, CLI conventions
+export * from './common/index.ts';
+
+// --- data
+
+// --- charts
+
+// --- engine
+
+// --- models
+
+// --- experiments
+
+// --- transfer
+
+/** The training package's CLI commands: data, train, tune, transfer. */
+export const trainingCommands: LettersCommand = (cli) => cli;
