@@ -9,6 +9,7 @@ export * from './common/index.ts';
 // --- charts
 
 // --- engine
+export * from './engine/index.ts';
 
 // --- models
 

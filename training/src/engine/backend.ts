@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { LettersError } from '../common/index.ts';
+import { registerWasmTrainingKernels } from './kernels/index.ts';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendOptions {
+  backend?: BackendChoice;
+  /** Threads for the training step (wasm). Default: 1. */
+  threads?: number;
+}
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  threads: number;
+  simd: boolean;
+  /** tfjs version, and the backend package's when it has its own. */
+  version: string;
+  /** Why this backend was chosen, and anything the user should know (empty when nothing). */
+  note: string;
+}
+
+/** yargs options for commands that train: `--backend` and `--threads`. */
+export const backendOptions = {
+  backend: {
+    choices: backendChoices,
+    default: 'auto' as BackendChoice,
+    describe: 'Training backend: auto = tfjs-node if its native binding loads, else wasm',
+  },
+  threads: { type: 'number', default: 1, describe: 'Threads for the wasm training step' },
+} as const;
+
+const tfjsNodePackage = '@tensorflow/tfjs-node';
+
+/** Loads tfjs-node (an optional dependency whose install needs a native download); false when it is not usable. */
+async function loadTensorflow(): Promise<boolean> {
+  try {
+    await import(tfjsNodePackage);
+    return tf.findBackend('tensorflow') !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder holding the wasm backend's .wasm binaries; Node cannot fetch them relative to the bundle. */
+function wasmBinariesFolder(): string {
+  const require = createRequire(import.meta.url);
+  return `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
+}
+
+let wasmPathsSet = false;
+
+async function useWasm(threads: number): Promise<BackendInfo> {
+  registerWasmTrainingKernels();
+  if (!wasmPathsSet) {
+    tfWasm.setWasmPaths(wasmBinariesFolder());
+    wasmPathsSet = true;
+  }
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  return {
+    name: 'wasm',
+    threads,
+    simd,
+    version: `tfjs ${tf.version.tfjs}, backend-wasm ${tfWasm.version_wasm}`,
+    note: 'XNNPACK with the letters training kernels',
+  };
+}
+
+async function useCpu(note: string): Promise<BackendInfo> {
+  await tf.setBackend('cpu');
+  return { name: 'cpu', threads: 1, simd: false, version: `tfjs ${tf.version.tfjs}`, note };
+}
+
+/**
+ * Selects and initialises the tfjs backend for training. `auto` prefers tfjs-node when its native
+ * binding loads, else wasm with this project's training kernels, else cpu (about 2 images/s on
+ * a convnet, so with a warning in the note).
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const choice = options.backend ?? 'auto';
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new LettersError(`--threads ${threads}: expected a whole number of at least 1.`);
+  }
+  if (choice === 'cpu') return useCpu('pure JavaScript: very slow for convnets; use for checks only');
+  if (choice === 'tensorflow' || choice === 'auto') {
+    if (await loadTensorflow()) {
+      await tf.setBackend('tensorflow');
+      return { name: 'tensorflow', threads: 0, simd: true, version: `tfjs ${tf.version.tfjs} (libtensorflow)`, note: '' };
+    }
+    if (choice === 'tensorflow') {
+      throw new LettersError(
+        `--backend tensorflow: ${tfjsNodePackage} is not installed or its native binding does not load; ` +
+          'install it (it downloads libtensorflow) or use --backend wasm.',
+      );
+    }
+  }
+  try {
+    return await useWasm(threads);
+  } catch (error) {
+    if (choice === 'wasm') {
+      throw new LettersError(`--backend wasm: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return useCpu(`WARNING: wasm failed (${reason}); training on the pure-JavaScript cpu backend is about 1000x slower`);
+  }
+}
+
+/** One line for every training command to print: backend, threads, SIMD, versions. */
+export function describeBackend(info: BackendInfo): string {
+  const threads = info.threads === 0 ? 'native threads' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const simd = info.name === 'tensorflow' ? '' : `, SIMD ${info.simd ? 'on' : 'off'}`;
+  const note = info.note === '' ? '' : ` - ${info.note}`;
+  return `backend: ${info.name} (${threads}${simd}; ${info.version})${note}`;
+}

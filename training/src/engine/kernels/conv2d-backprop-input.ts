@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WasmHeap } from './wasm-heap.ts';
+
+type Filter = [number, number, number, number];
+
+/** The filter rotated 180 degrees with in/out channels swapped: HWIO [kh,kw,ci,co] -> [KH-1-kh, KW-1-kw, co, ci]. */
+export function flipFilter(w: Float32Array, [height, width, inC, outC]: Filter, flipped: Float32Array): void {
+  for (let kh = 0; kh < height; kh++) {
+    for (let kw = 0; kw < width; kw++) {
+      const src = (kh * width + kw) * inC * outC;
+      const dst = ((height - 1 - kh) * width + (width - 1 - kw)) * outC * inC;
+      for (let ci = 0; ci < inC; ci++) {
+        for (let co = 0; co < outC; co++) flipped[dst + co * inC + ci] = w[src + ci * outC + co]!;
+      }
+    }
+  }
+}
+
+/** The filter as a [outC, KH*KW*inC] matrix: the transpose of its HWIO [K, outC] reshape. */
+export function transposeFilter(w: Float32Array, [height, width, inC, outC]: Filter, transposed: Float32Array): void {
+  const taps = height * width * inC;
+  for (let k = 0; k < taps; k++) {
+    for (let co = 0; co < outC; co++) transposed[co * taps + k] = w[k * outC + co]!;
+  }
+}
+
+/** Scatter-adds columns [P, KH*KW*inC] back into the image they were gathered from (the adjoint of im2col). */
+export function col2im(cols: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  dx.fill(0);
+  let c = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight - padTop + kh * dilationHeight;
+          for (let kw = 0; kw < filterWidth; kw++, c += inChannels) {
+            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
+            if (ih < 0 || ih >= inHeight || iw < 0 || iw >= inWidth) continue;
+            const base = ((n * inHeight + ih) * inWidth + iw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) dx[base + ci]! += cols[c + ci]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dL/dx of an NHWC convolution. At stride 1 it is itself a convolution of dy with the flipped
+ * filter, which runs on XNNPACK; at larger strides, dy · filterᵀ gives per-tap columns (XNNPACK
+ * matmul) that col2im adds back into place.
+ */
+function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput on wasm supports NHWC only.');
+  const filterShape = filter.shape as Filter;
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, strides, 1, pad, dimRoundingMode);
+  const heap = new WasmHeap(backend as BackendWasm);
+  const dx = heap.alloc(inputShape);
+
+  const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth } = info;
+  const top = filterHeight - 1 - info.padInfo.top;
+  const left = filterWidth - 1 - info.padInfo.left;
+  const bottom = inHeight + filterHeight - 1 - outHeight - top;
+  const right = inWidth + filterWidth - 1 - outWidth - left;
+  if (info.strideHeight === 1 && info.strideWidth === 1 && Math.min(top, left, bottom, right) >= 0) {
+    const [height, width, inC, outC] = filterShape;
+    const flipped = heap.alloc([height, width, outC, inC]);
+    flipFilter(heap.f32(filter), filterShape, heap.f32(flipped));
+    heap.conv2d(dy, flipped, { top, right, bottom, left }, [1, 1], dx);
+    heap.free(flipped);
+    return dx;
+  }
+
+  const taps = filterHeight * filterWidth * info.inChannels;
+  const positions = info.batchSize * outHeight * outWidth;
+  const transposed = heap.alloc([info.outChannels, taps]);
+  const cols = heap.alloc([positions, taps]);
+  transposeFilter(heap.f32(filter), filterShape, heap.f32(transposed));
+  heap.matMul(dy, transposed, positions, info.outChannels, taps, cols);
+  col2im(heap.f32(cols), info, heap.f32(dx));
+  heap.free(transposed, cols);
+  return dx;
+}
+
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput,
+};

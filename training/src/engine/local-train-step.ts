@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch, CreateTrainStep, StepResult, TrainStep } from './train-step.ts';
+
+/** The model's input tensor for a batch: NHWC images, or flat vectors for a model whose input is rank 2. */
+export function batchInput(model: tf.LayersModel, batch: Batch): tf.Tensor {
+  const inputShape = model.inputs[0]!.shape;
+  const pixels = batch.height * batch.width;
+  const shape = inputShape.length === 2
+    ? [batch.size, pixels]
+    : [batch.size, batch.height, batch.width, batch.images.length / (batch.size * pixels)];
+  return tf.tensor(batch.images, shape, 'float32');
+}
+
+/**
+ * Mean sparse categorical cross-entropy of softmax probabilities, clipped as Keras does
+ * (epsilon 1e-7) so a confident wrong answer gives a large finite loss, not Infinity.
+ */
+export function sparseCrossEntropy(probabilities: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  const classes = probabilities.shape[probabilities.shape.length - 1]!;
+  const clipped = tf.clipByValue(probabilities, 1e-7, 1 - 1e-7);
+  const picked = tf.sum(tf.mul(tf.oneHot(labels, classes), tf.log(clipped)), -1);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
+
+/**
+ * Loss (cross-entropy plus the model's regularization losses) and accuracy of one forward pass
+ * in training mode (dropout on, batch statistics updated). Accuracy is kept out of the
+ * gradient tape's cleanup with tf.keep; the caller disposes it.
+ */
+export function trainingLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; accuracy: tf.Scalar } {
+  const probabilities = model.apply(x, { training: true }) as tf.Tensor;
+  const accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), y), 'float32')) as tf.Scalar);
+  const crossEntropy = sparseCrossEntropy(probabilities, y);
+  const regularization = model.calculateLosses();
+  const loss = regularization.length === 0 ? crossEntropy : (tf.addN([crossEntropy, ...regularization]) as tf.Scalar);
+  return { loss, accuracy };
+}
+
+/** A training step on the current tfjs backend, in this thread. */
+export const createLocalTrainStep: CreateTrainStep = (model, optimizer): TrainStep => {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return {
+    async run(batch: Batch): Promise<StepResult> {
+      let accuracy: tf.Scalar | undefined;
+      const loss = tf.tidy(() => {
+        const x = batchInput(model, batch);
+        const y = tf.tensor1d(batch.labels, 'int32');
+        return optimizer.minimize(() => {
+          const result = trainingLoss(model, x, y);
+          accuracy = result.accuracy;
+          return result.loss;
+        }, true, variables)!;
+      });
+      const [lossValue, accuracyValue] = await Promise.all([loss.data(), accuracy!.data()]);
+      tf.dispose([loss, accuracy!]);
+      return { loss: lossValue[0]!, accuracy: accuracyValue[0]! };
+    },
+    dispose(): void {},
+  };
+};
