@@ -7,6 +7,7 @@ export * from './common/index.ts';
 // --- data
 
 // --- charts
+export * from './charts/index.ts';
 
 // --- engine
 export * from './engine/index.ts';
