@@ -13,6 +13,10 @@ export * from './charts/index.ts';
 export * from './engine/index.ts';
 
 // --- models
+export * from './models/index.ts';
+
+// --- fit
+export * from './fit/index.ts';
 
 // --- experiments
 
