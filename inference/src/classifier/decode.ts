@@ -1,0 +1,56 @@
+import { readFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { LettersError } from '@letters/training';
+import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
+
+/** Guards against huge files and decompression bombs. */
+export interface DecodeLimits {
+  /** Largest file read, in bytes (default 32 MiB). */
+  readonly maxBytes?: number;
+  /** Largest decoded image, width x height (default 40 megapixels), checked by sharp from the header. */
+  readonly maxPixels?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_PIXELS = Math.min(40_000_000, MAX_PIXELS);
+
+/**
+ * Decodes an image file or its bytes (PNG, JPEG, WebP, TIFF, GIF: the first frame) into 8-bit raw
+ * pixels, upright per EXIF orientation. `source` names the input in errors; every failure is a
+ * LettersError naming it, so batch callers can report it and go on.
+ */
+export async function decodeImage(input: string | Uint8Array, limits: DecodeLimits = {}, source?: string): Promise<RawImage> {
+  const name = source ?? (typeof input === 'string' ? input : 'image bytes');
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  let bytes: Uint8Array;
+  try {
+    if (typeof input === 'string') {
+      const { size } = await stat(input);
+      if (size > maxBytes) throw new Error(`file of ${size} bytes exceeds the limit of ${maxBytes} bytes`);
+      bytes = await readFile(input);
+    } else {
+      bytes = input;
+    }
+    if (bytes.length > maxBytes) throw new Error(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes`);
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: limits.maxPixels ?? DEFAULT_MAX_PIXELS,
+      failOn: 'error',
+      autoOrient: true,
+    })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  } catch (error) {
+    throw new LettersError(`${name}: cannot read the image (${describe(error)})`, { cause: error });
+  }
+}
+
+/** sharp's and fs's messages, shortened to what a user needs. */
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.replace(/^Input (buffer|file) /, '');
+}

@@ -1,0 +1,73 @@
+import { LettersError } from '@letters/training';
+import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
+import { decodeImage, type DecodeLimits } from './decode.ts';
+
+const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+
+/**
+ * Images already in the model's layout, [count, 28, 28, 1] row-major, white ink on black:
+ * a dataset's images (uint8 0-255, scaled by 1/255) or a float32 tensor in [0, 1] (used as is).
+ * They skip the preprocessing: they are what the preprocessing produces.
+ */
+export interface ModelImages {
+  readonly data: Uint8Array | Float32Array;
+  readonly count: number;
+}
+
+/**
+ * What `Classifier.classify` accepts, one image or many:
+ * - `RawImage`: pixels of any size (gray, RGB, RGBA, canvas ImageData) -> the shared preprocessing;
+ * - `string`: an image file path, and `Uint8Array`/`Buffer`: encoded image bytes (PNG, JPEG, WebP,
+ *   TIFF, GIF) -> decoded by sharp -> the shared preprocessing;
+ * - `ModelImages` or a bare `Float32Array` of 28x28 images: model-ready, no preprocessing.
+ */
+export type ClassifierInput = RawImage | ModelImages | Float32Array | string | Uint8Array;
+
+/** Model-ready float32 images: a copy only when the input is not float32 [0, 1] already. */
+export function modelImages(images: ModelImages): Float32Array {
+  const { data, count } = images;
+  if (!Number.isInteger(count) || count < 0 || data.length !== count * PIXELS) {
+    throw new LettersError(
+      `model images: ${data.length} values for ${count} images of 28x28; pass count * 784 values`,
+    );
+  }
+  return data instanceof Float32Array ? data : Float32Array.from(data, (v) => v / 255);
+}
+
+function isModelImages(input: ClassifierInput): input is ModelImages {
+  return typeof input === 'object' && 'count' in input && !('width' in input);
+}
+
+function isRawImage(input: ClassifierInput): input is RawImage {
+  return typeof input === 'object' && 'width' in input && 'height' in input && 'data' in input;
+}
+
+/** One model-ready Float32Array for a list of inputs, decoding files and buffers concurrently. */
+export async function toModelImages(
+  inputs: readonly ClassifierInput[],
+  limits: DecodeLimits,
+): Promise<{ images: Float32Array; count: number }> {
+  const parts = await Promise.all(
+    inputs.map(async (input, i): Promise<Float32Array> => {
+      if (input instanceof Float32Array) return modelImages({ data: input, count: input.length / PIXELS });
+      if (isModelImages(input)) return modelImages(input);
+      const raw = isRawImage(input) ? input : await decodeImage(input, limits, typeof input === 'string' ? input : `input ${i}`);
+      const out = new Float32Array(PIXELS);
+      try {
+        preprocessInto(raw, out);
+      } catch (error) {
+        if (!(error instanceof PreprocessError)) throw error;
+        throw new LettersError(`input ${i}: ${error.message}`, { cause: error });
+      }
+      return out;
+    }),
+  );
+  if (parts.length === 1) return { images: parts[0]!, count: parts[0]!.length / PIXELS };
+  const images = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    images.set(part, offset);
+    offset += part.length;
+  }
+  return { images, count: images.length / PIXELS };
+}

@@ -1,0 +1,43 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { exportToOnnx } from '@letters/export';
+import { buildModel, CONVNET_MODEL, DENSE_MODEL, type ModelConfig } from '@letters/training';
+
+/** Letters class names: class 0 unused, then A to Z. */
+export const LETTERS: readonly string[] = ['', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+
+export interface TestModel {
+  readonly tfjs: tf.LayersModel;
+  readonly onnx: Uint8Array;
+  /** The ONNX file in a fresh temporary directory. */
+  readonly path: string;
+}
+
+/**
+ * A seeded, untrained Letters model (27 softmax outputs) exported to ONNX. Random weights are enough
+ * to compare runtimes, batching and preprocessing paths: every comparison is against another real run.
+ */
+export async function testModel(kind: 'convnet' | 'dense' = 'convnet', seed = 7): Promise<TestModel> {
+  await tf.setBackend('cpu');
+  const config: ModelConfig = kind === 'convnet' ? { ...CONVNET_MODEL, filters: [8, 16, 16], denseUnits: [32] } : DENSE_MODEL;
+  const tfjs = buildModel(config, { numClasses: 27, seed });
+  const { onnx } = await exportToOnnx(tfjs, { labels: LETTERS });
+  const path = join(await mkdtemp(join(tmpdir(), 'letters-inference-')), `${kind}.onnx`);
+  await writeFile(path, onnx);
+  return { tfjs, onnx, path };
+}
+
+/** Deterministic pseudo-random model-ready images in [0, 1]. */
+export function randomImages(count: number, seed = 1): Float32Array {
+  const images = new Float32Array(count * 784);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < images.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    images[i] = (state >>> 0) / 2 ** 32;
+  }
+  return images;
+}
