@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LETTER_CLASS_NAMES, type ModelExtras } from '@letters/training';
+
+/** The metadata_props keys every export writes (when the model directory has the facts). */
+export const METADATA_KEYS = {
+  labels: 'letters.labels',
+  preprocessing: 'letters.preprocessing',
+  dataset: 'letters.dataset',
+  datasetHash: 'letters.dataset_hash',
+  testMetrics: 'letters.test_metrics',
+  sourceModelHash: 'letters.source_model_hash',
+  toolkitVersion: 'letters.toolkit_version',
+} as const;
+
+/** The input contract stored in `letters.preprocessing`, as JSON; `description` says it in words. */
+export interface PreprocessingContract {
+  input: string;
+  layout: 'NHWC';
+  /** [batch, height, width, channels]; the batch is free (null). */
+  shape: [null, number, number, number];
+  dtype: 'float32';
+  range: [0, 1];
+  description: string;
+}
+
+export function preprocessingContract(input: string, [height, width, channels]: readonly number[]): PreprocessingContract {
+  return {
+    input,
+    layout: 'NHWC',
+    shape: [null, height!, width!, channels!],
+    dtype: 'float32',
+    range: [0, 1],
+    description:
+      `${height}x${width} grayscale image${channels === 1 ? '' : ` with ${channels} channels`}, NHWC float32 in [0, 1] ` +
+      '(pixel / 255), upright, white ink (1) on a black (0) background, the letter centred and scaled as in EMNIST; ' +
+      'any batch size.',
+  };
+}
+
+/** Class names: given ones, else the Letters names for 27 outputs, else the class indices. */
+export function classLabels(numClasses: number, given?: readonly string[]): readonly string[] {
+  if (given) return given;
+  if (numClasses === LETTER_CLASS_NAMES.length) return LETTER_CLASS_NAMES;
+  return Array.from({ length: numClasses }, (_, i) => String(i));
+}
+
+/** sha256 over model.json and then each weights file its manifest lists, in order. */
+export async function sourceModelHash(dir: string): Promise<string> {
+  const modelJson = await readFile(join(dir, 'model.json'));
+  const manifest = (JSON.parse(modelJson.toString('utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest;
+  const hash = createHash('sha256').update(modelJson);
+  for (const path of manifest.flatMap((group) => group.paths)) hash.update(await readFile(join(dir, path)));
+  return hash.digest('hex');
+}
+
+export interface MetadataFacts {
+  labels: readonly string[];
+  /** The ONNX input name and NHWC image shape. */
+  input: string;
+  imageShape: readonly number[];
+  extras: ModelExtras;
+  sourceModelHash?: string;
+  toolkitVersion: string;
+}
+
+/** The `letters.*` metadata of an export; keys whose facts are unknown are left out. */
+export function exportMetadata(facts: MetadataFacts): Record<string, string> {
+  const { dataset, metrics } = facts.extras;
+  const entries: [string, string | undefined][] = [
+    [METADATA_KEYS.labels, JSON.stringify(facts.labels)],
+    [METADATA_KEYS.preprocessing, JSON.stringify(preprocessingContract(facts.input, facts.imageShape))],
+    [
+      METADATA_KEYS.dataset,
+      dataset && JSON.stringify({ name: dataset.name, description: dataset.description, synthetic: dataset.synthetic }),
+    ],
+    [METADATA_KEYS.datasetHash, dataset?.hash],
+    [METADATA_KEYS.testMetrics, metrics && JSON.stringify(metrics)],
+    [METADATA_KEYS.sourceModelHash, facts.sourceModelHash],
+    [METADATA_KEYS.toolkitVersion, facts.toolkitVersion],
+  ];
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
