@@ -1,0 +1,53 @@
+// Public API of the data layer: formats, sources, the dataset registry, fetch and the `data` commands.
+export type { ImageSet, DatasetSplits, DatasetSource } from './types.ts';
+export { decodeIdx, encodeIdx, decodeIdxImages, decodeIdxLabels, encodeIdxImages, encodeIdxLabels, transposeImages } from './formats/idx.ts';
+export type { IdxArray, RawImages, IdxImageOptions } from './formats/idx.ts';
+export { gunzipIfNeeded, isGzip } from './formats/gzip.ts';
+export { openZip, withZip, type ZipArchive, type ZipEntry } from './formats/zip.ts';
+export { decodeNpy, encodeNpy, type NpyArray, type NpyData, type NpyDtype } from './formats/npy.ts';
+export { decodeNpz, encodeNpz } from './formats/npz.ts';
+export { decodeMat, type MatValue } from './formats/mat.ts';
+export {
+  EMNIST_CLASS_NAMES,
+  EMNIST_ZIP_NAME,
+  LETTER_CLASS_NAMES,
+  byClassDigits,
+  caseMergeLetters,
+  decodeIdxPair,
+  emnistFileName,
+  emnistZipMember,
+  readEmnist,
+  readIdxPairFiles,
+  readMnist,
+  type EmnistSplit,
+  type EmnistVariant,
+  type IdxPairBytes,
+  type LoadedSet,
+} from './sources/emnist.ts';
+export {
+  BINARY_ALPHADIGITS_MAT,
+  BINARY_ALPHADIGITS_NPZ,
+  decodeBinaryAlphaDigitsMat,
+  decodeBinaryAlphaDigitsNpz,
+  readBinaryAlphaDigits,
+  toEmnistSize,
+  type BinaryAlphaDigitsFormat,
+} from './sources/binary-alphadigits.ts';
+export { readFixtures } from './sources/fixtures.ts';
+export { DATA_DIR_ENV, resolveDataDir } from './data-dir.ts';
+export {
+  DATASET_NAMES,
+  DATASET_DEFAULTS,
+  DEFAULT_FIXTURES_DIR,
+  hashSplits,
+  listDatasets,
+  loadDataset,
+  type LoadDatasetOptions,
+} from './registry.ts';
+export { EMNIST_GZIP_URL, LETTERS_DIR, LETTERS_FILES, fetchEmnist, type FetchOptions, type FetchResult } from './fetch.ts';
+export { dataCommands } from './commands.ts';
+
+// Splits, leakage check and resize-with-pad (written alongside; see their files).
+export * from './split.ts';
+export * from './leakage.ts';
+export * from './resize.ts';
