@@ -5,6 +5,8 @@ import type { LettersCommand } from './common/index.ts';
 export * from './common/index.ts';
 
 // --- data
+export * from './data/index.ts';
+import { dataCommands } from './data/index.ts';
 
 // --- charts
 export * from './charts/index.ts';
@@ -23,4 +25,4 @@ export * from './fit/index.ts';
 // --- transfer
 
 /** The training package's CLI commands: data, train, tune, transfer. */
-export const trainingCommands: LettersCommand = (cli) => cli;
+export const trainingCommands: LettersCommand = (cli) => dataCommands(cli);
