@@ -32,7 +32,9 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  * and the check below catches a tfjs version where it would not.
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(learningRate);
+  // instanceof cannot tell them apart: tfjs optimizers answer it by duck typing.
+  const sgd = optimizer as Partial<tf.SGDOptimizer>;
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(learningRate);
   else (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
   if (getLearningRate(optimizer) !== learningRate) {
     throw new Error(`cannot set the learning rate of ${optimizer.getClassName()} in this tfjs version`);
