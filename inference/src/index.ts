@@ -1,4 +1,6 @@
 // Public API of @letters/inference. Each area adds its exports in its own section.
+import type { LettersCommand } from '@letters/training';
+import { evaluateCommand } from './evaluate/index.ts';
 
 // --- classifier: one model on onnxruntime-node or onnxruntime-web, top-k predictions
 export * from './classifier/index.ts';
@@ -10,11 +12,15 @@ export { RUNTIMES, createSession, type Runtime, type RuntimeSession, type Sessio
 export * from './preprocess/index.ts';
 
 // --- evaluate
+export * from './evaluate/index.ts';
 
 // --- parity
 
 // --- score
 
 // --- serve
+
+/** evaluate, parity, score, serve: the inference commands of the `letters` CLI. */
+export const inferenceCommands: LettersCommand = (cli) => evaluateCommand(cli);
 
 // --- pipeline

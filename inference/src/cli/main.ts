@@ -2,8 +2,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LettersError, globalOptions, type LettersCommand } from '@letters/training';
 import { trainingCommands } from '@letters/training';
+import { inferenceCommands } from '../index.ts';
 
-const commands: LettersCommand[] = [trainingCommands];
+const commands: LettersCommand[] = [trainingCommands, inferenceCommands];
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)

@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '@letters/export';
-import { buildModel, CONVNET_MODEL, DENSE_MODEL, type ModelConfig } from '@letters/training';
-
-/** Letters class names: class 0 unused, then A to Z. */
-export const LETTERS: readonly string[] = ['', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+import { buildModel, CONVNET_MODEL, DENSE_MODEL, LETTER_CLASS_NAMES, type ModelConfig } from '@letters/training';
 
 export interface TestModel {
   readonly tfjs: tf.LayersModel;
@@ -23,7 +20,7 @@ export async function testModel(kind: 'convnet' | 'dense' = 'convnet', seed = 7)
   await tf.setBackend('cpu');
   const config: ModelConfig = kind === 'convnet' ? { ...CONVNET_MODEL, filters: [8, 16, 16], denseUnits: [32] } : DENSE_MODEL;
   const tfjs = buildModel(config, { numClasses: 27, seed });
-  const { onnx } = await exportToOnnx(tfjs, { labels: LETTERS });
+  const { onnx } = await exportToOnnx(tfjs, { labels: LETTER_CLASS_NAMES });
   const path = join(await mkdtemp(join(tmpdir(), 'letters-inference-')), `${kind}.onnx`);
   await writeFile(path, onnx);
   return { tfjs, onnx, path };
