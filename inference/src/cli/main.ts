@@ -3,8 +3,9 @@ import { hideBin } from 'yargs/helpers';
 import { LettersError, globalOptions, type LettersCommand } from '@letters/training';
 import { trainingCommands } from '@letters/training';
 import { inferenceCommands } from '../index.ts';
+import { exportCommands } from '@letters/export';
 
-const commands: LettersCommand[] = [trainingCommands, inferenceCommands];
+const commands: LettersCommand[] = [trainingCommands, exportCommands, inferenceCommands];
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
