@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { LettersError, terminalTable, type LettersCommand } from '@letters/training';
+import {
+  DATA_DIR_ENV,
+  LettersError,
+  backendOptions,
+  initBackend,
+  loadDataset,
+  terminalTable,
+  type LettersCommand,
+} from '@letters/training';
 import { exportModelDir } from './export-dir.ts';
 import { inspectOnnxFile } from './inspect.ts';
 import type { OnnxSummary, OnnxTensorSummary } from './onnx/summary.ts';
@@ -27,7 +35,8 @@ function printSummary(path: string, summary: OnnxSummary): void {
     terminalTable(summary.nodes, [
       { header: 'node', value: (n) => n.name },
       { header: 'op', value: (n) => n.opType },
-      { header: 'inputs', value: (n) => n.inputs.join(', ') },
+      { header: 'input', value: (n) => n.inputs.join(', ') },
+      { header: 'parameters', value: (n) => n.parameters || '', align: 'right' },
     ]),
     '',
     terminalTable(Object.entries(summary.metadata), [
@@ -52,13 +61,28 @@ export const exportCommands: LettersCommand = (cli) =>
             type: 'number',
             default: DEFAULT_TOLERANCE,
             describe: 'Largest accepted |tfjs - onnx| probability difference',
+          })
+          .option('parity-dataset', {
+            type: 'string',
+            describe: 'Also check parity on real test images of this dataset (e.g. byclass-letters)',
+          })
+          .option('data-dir', { type: 'string', describe: `Real data folder [default: $${DATA_DIR_ENV} or ./data]` })
+          .option('backend', {
+            ...backendOptions.backend,
+            default: 'cpu' as const,
+            describe: 'tfjs backend of the reference predictions: cpu is the exact reference, auto/wasm are faster',
           }),
       async (argv) => {
         if (!(argv.tolerance >= 0) || !Number.isFinite(argv.tolerance)) {
           throw new LettersError(`--tolerance ${argv.tolerance}: must be a number >= 0, e.g. 1e-4`, { exitCode: 2 });
         }
+        await initBackend({ backend: argv.backend });
         const out = argv.out ?? join(argv.model, 'model.onnx');
-        const report = await exportModelDir(argv.model, out, { tolerance: argv.tolerance });
+        const maxImages = 256;
+        const images = argv.parityDataset
+          ? (await loadDataset(argv.parityDataset, { dataDir: argv.dataDir, limit: maxImages })).test
+          : undefined;
+        const report = await exportModelDir(argv.model, out, { tolerance: argv.tolerance, images, maxImages });
         if (argv.json) {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           return;

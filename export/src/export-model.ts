@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { LettersError } from '@letters/training';
 import packageJson from '../package.json' with { type: 'json' };
 import type { ModelExtras } from '@letters/training';
-import { convertToOnnx, INPUT_NAME, type ConversionInput } from './convert/to-onnx.ts';
+import { convertToOnnx, type ConversionInput } from './convert/to-onnx.ts';
 import { classLabels, exportMetadata } from './metadata.ts';
 import { encodeModel } from './onnx/schema.ts';
 import { summarizeOnnx } from './onnx/summary.ts';
@@ -15,6 +15,8 @@ export interface ExportOptions extends ParityOptions, Pick<ConversionInput, 'ima
   labels?: readonly string[];
   /** What the model directory says about the model (dataset, test metrics): goes into the metadata. */
   extras?: ModelExtras;
+  /** `letters.preprocessing`: how to turn a picture into the input (default: the tensor-level contract). */
+  preprocessing?: string;
   /** sha256 of the source model files (model.json, weights), for the metadata. */
   sourceModelHash?: string;
 }
@@ -55,8 +57,8 @@ export async function exportToOnnx(model: tf.LayersModel, options: ExportOptions
   }
   const metadata = exportMetadata({
     labels: classLabels(classes, options.labels),
-    input: INPUT_NAME,
     imageShape: [height, width, channels],
+    preprocessing: options.preprocessing,
     extras: options.extras ?? {},
     sourceModelHash: options.sourceModelHash,
     toolkitVersion: TOOLKIT_VERSION,

@@ -22,7 +22,7 @@ export {
   type ParityOptions,
   type ParityReport,
 } from './verify/parity.ts';
-export { METADATA_KEYS, preprocessingContract, type PreprocessingContract } from './metadata.ts';
+export { METADATA_KEYS, preprocessingContract } from './metadata.ts';
 export { inspectOnnxFile } from './inspect.ts';
 export { encodeModel, decodeModel, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx/schema.ts';
 export { summarizeOnnx, type OnnxSummary, type OnnxNodeSummary, type OnnxTensorSummary } from './onnx/summary.ts';

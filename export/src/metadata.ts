@@ -14,29 +14,15 @@ export const METADATA_KEYS = {
   toolkitVersion: 'letters.toolkit_version',
 } as const;
 
-/** The input contract stored in `letters.preprocessing`, as JSON; `description` says it in words. */
-export interface PreprocessingContract {
-  input: string;
-  layout: 'NHWC';
-  /** [batch, height, width, channels]; the batch is free (null). */
-  shape: [null, number, number, number];
-  dtype: 'float32';
-  range: [0, 1];
-  description: string;
-}
-
-export function preprocessingContract(input: string, [height, width, channels]: readonly number[]): PreprocessingContract {
-  return {
-    input,
-    layout: 'NHWC',
-    shape: [null, height!, width!, channels!],
-    dtype: 'float32',
-    range: [0, 1],
-    description:
-      `${height}x${width} grayscale image${channels === 1 ? '' : ` with ${channels} channels`}, NHWC float32 in [0, 1] ` +
-      '(pixel / 255), upright, white ink (1) on a black (0) background, the letter centred and scaled as in EMNIST; ' +
-      'any batch size.',
-  };
+/**
+ * The input contract stored in `letters.preprocessing` when the caller gives no preprocessing of its own:
+ * what the `image` tensor must hold, in one line.
+ */
+export function preprocessingContract([height, width, channels]: readonly number[]): string {
+  return (
+    `float32 NHWC [N,${height},${width},${channels}] in [0,1] (pixel/255), upright, white ink (1) on black (0), ` +
+    'the letter centred and scaled as in EMNIST'
+  );
 }
 
 /** Class names: given ones, else the Letters names for 27 outputs, else the class indices. */
@@ -57,9 +43,10 @@ export async function sourceModelHash(dir: string): Promise<string> {
 
 export interface MetadataFacts {
   labels: readonly string[];
-  /** The ONNX input name and NHWC image shape. */
-  input: string;
+  /** The NHWC image shape of the input, without the batch. */
   imageShape: readonly number[];
+  /** `letters.preprocessing`; default: the tensor-level contract. */
+  preprocessing?: string;
   extras: ModelExtras;
   sourceModelHash?: string;
   toolkitVersion: string;
@@ -70,11 +57,8 @@ export function exportMetadata(facts: MetadataFacts): Record<string, string> {
   const { dataset, metrics } = facts.extras;
   const entries: [string, string | undefined][] = [
     [METADATA_KEYS.labels, JSON.stringify(facts.labels)],
-    [METADATA_KEYS.preprocessing, JSON.stringify(preprocessingContract(facts.input, facts.imageShape))],
-    [
-      METADATA_KEYS.dataset,
-      dataset && JSON.stringify({ name: dataset.name, description: dataset.description, synthetic: dataset.synthetic }),
-    ],
+    [METADATA_KEYS.preprocessing, facts.preprocessing ?? preprocessingContract(facts.imageShape)],
+    [METADATA_KEYS.dataset, dataset && `${dataset.name}: ${dataset.description}${dataset.synthetic ? ' (synthetic)' : ''}`],
     [METADATA_KEYS.datasetHash, dataset?.hash],
     [METADATA_KEYS.testMetrics, metrics && JSON.stringify(metrics)],
     [METADATA_KEYS.sourceModelHash, facts.sourceModelHash],

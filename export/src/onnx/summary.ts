@@ -11,8 +11,11 @@ export interface OnnxTensorSummary {
 export interface OnnxNodeSummary {
   name: string;
   opType: string;
+  /** Computed inputs (values flowing through the graph); constants are counted in `parameters`. */
   inputs: string[];
   outputs: string[];
+  /** Elements in this node's float constant inputs. */
+  parameters: number;
 }
 
 /** What `letters inspect` shows about an ONNX model. */
@@ -46,19 +49,27 @@ export function summarizeOnnx(model: OnnxModel): OnnxSummary {
   const { graph } = model;
   const opCounts = new Map<string, number>();
   for (const node of graph.node) opCounts.set(node.opType, (opCounts.get(node.opType) ?? 0) + 1);
-  const parameterCount = graph.initializer
-    .filter((t) => t.dataType === DataType.FLOAT)
-    .reduce((sum, t) => sum + t.dims.reduce((a, b) => a * b, 1), 0);
+  const floats = new Map(
+    graph.initializer.filter((t) => t.dataType === DataType.FLOAT).map((t) => [t.name, t.dims.reduce((a, b) => a * b, 1)]),
+  );
+  const constants = new Set(graph.initializer.map((t) => t.name));
+  const parameterCount = [...floats.values()].reduce((a, b) => a + b, 0);
   return {
     irVersion: model.irVersion,
     opsets: model.opsetImport.map((o) => ({ domain: o.domain ?? '', version: o.version })),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     graphName: graph.name ?? '',
-    inputs: graph.input.filter((i) => !graph.initializer.some((t) => t.name === i.name)).map(tensorSummary),
+    inputs: graph.input.filter((i) => !constants.has(i.name)).map(tensorSummary),
     outputs: graph.output.map(tensorSummary),
     parameterCount,
     opCounts: Object.fromEntries([...opCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
-    nodes: graph.node.map((n) => ({ name: n.name ?? '', opType: n.opType, inputs: n.input, outputs: n.output })),
+    nodes: graph.node.map((n) => ({
+      name: n.name ?? '',
+      opType: n.opType,
+      inputs: n.input.filter((i) => !constants.has(i)),
+      outputs: n.output,
+      parameters: n.input.reduce((sum, i) => sum + (floats.get(i) ?? 0), 0),
+    })),
     metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key, p.value])),
   };
 }
