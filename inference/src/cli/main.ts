@@ -7,6 +7,16 @@ import { exportCommands } from '@letters/export';
 
 const commands: LettersCommand[] = [trainingCommands, exportCommands, inferenceCommands];
 
+/**
+ * `letters demo` comes from @letters/web-demo, which depends on this package (a static import would be a
+ * cycle) and loads Vite (seconds): its module is imported only when `demo` runs; otherwise a placeholder
+ * lists the command in `letters --help`.
+ */
+async function webDemoCommands(argv: readonly string[]): Promise<LettersCommand> {
+  if (argv.find((arg) => !arg.startsWith('-')) === 'demo') return (await import('@letters/web-demo/command')).demoCommands;
+  return (cli) => cli.command('demo', 'Serve the web demo: draw a letter, classify it in the browser (offline)', {}, () => {});
+}
+
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
     .scriptName('letters')
@@ -21,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
     .fail((message, error) => {
       throw error ?? new LettersError(message, { exitCode: 2 });
     });
-  for (const add of commands) cli = add(cli);
+  for (const add of [...commands, await webDemoCommands(argv)]) cli = add(cli);
   await cli.parseAsync();
 }
 

@@ -1,0 +1,255 @@
+import './style.css';
+import type { ModelList, ParityBatch, ParityResult } from './api.ts';
+import { DrawingPad } from './drawing-pad.ts';
+import { IMAGE_SIZE, PREPROCESSING, preprocessInto, type RawImage } from '@letters/inference/preprocess';
+import { WebModel, type Prediction } from './model.ts';
+import { runParity } from './parity.ts';
+import { PredictionsView, paintInput } from './predictions-view.ts';
+import { configureRuntime, type RuntimeInfo } from './runtime.ts';
+
+/** What the page exposes to end-to-end tests (and curious users in the console). */
+export interface PageState {
+  /** Probabilities of the last classification, one per model output. */
+  readonly probabilities: readonly number[];
+  readonly top: readonly Prediction[];
+  readonly source: string;
+  readonly modelId: string;
+}
+
+declare global {
+  interface Window {
+    __letters?: PageState;
+    __parity?: ParityResult;
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const params = new URLSearchParams(location.search);
+const statusLine = $<HTMLParagraphElement>('status');
+const modelSelect = $<HTMLSelectElement>('model');
+const predictions = new PredictionsView($<HTMLOListElement>('predictions'));
+const inputPreview = $<HTMLCanvasElement>('input-preview');
+const sourceLabel = $<HTMLSpanElement>('source');
+const padHint = $<HTMLParagraphElement>('pad-hint');
+
+let model: WebModel | undefined;
+/** What is classified: the drawing, or the original pixels of an opened image file. */
+let source: { name: string; pixels: () => RawImage } | undefined;
+
+function setStatus(text: string, isError = false): void {
+  statusLine.textContent = text;
+  statusLine.classList.toggle('error', isError);
+}
+
+function showRuntime(info: RuntimeInfo): void {
+  const rows: [string, string][] = [
+    ['onnxruntime-web', info.ortVersion],
+    ['WebAssembly threads', String(info.threads)],
+    ['SIMD', info.simd ? 'yes' : 'no'],
+    ['crossOriginIsolated', info.crossOriginIsolated ? 'yes' : 'no'],
+  ];
+  $('runtime').replaceChildren(
+    ...rows.flatMap(([term, value]) => {
+      const dt = document.createElement('dt');
+      const dd = document.createElement('dd');
+      dt.textContent = term;
+      dd.textContent = value;
+      return [dt, dd];
+    }),
+  );
+}
+
+async function classify(): Promise<void> {
+  if (!model) return;
+  if (!source) {
+    predictions.clear();
+    paintInput(inputPreview, undefined, IMAGE_SIZE);
+    window.__letters = { probabilities: [], top: [], source: '', modelId: model.info.id };
+    return;
+  }
+  const input = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+  if (preprocessInto(source.pixels(), input).blank) {
+    predictions.clear();
+    paintInput(inputPreview, input, IMAGE_SIZE);
+    setStatus('No ink found: draw darker or bigger.');
+    return;
+  }
+  const started = performance.now();
+  const probabilities = await model.run(input, 1);
+  const elapsed = performance.now() - started;
+  const top = model.topK(probabilities, 5);
+  predictions.show(top);
+  paintInput(inputPreview, input, IMAGE_SIZE);
+  window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: model.info.id };
+  setStatus(`${model.info.name} · ${elapsed.toFixed(1)} ms per run`);
+}
+
+/**
+ * Classifies at most once per `delay` while the pixels keep changing (live while drawing), and once more
+ * after the last change; never two runs at a time.
+ */
+function liveUpdates(run: () => Promise<void>, delay: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let dirty = false;
+  const fire = async () => {
+    timer = undefined;
+    running = true;
+    dirty = false;
+    try {
+      await run();
+    } catch (error) {
+      setStatus(error instanceof Error ? error.message : String(error), true);
+    } finally {
+      running = false;
+      if (dirty) timer = setTimeout(fire, delay);
+    }
+  };
+  return () => {
+    dirty = true;
+    if (!timer && !running) timer = setTimeout(fire, delay);
+  };
+}
+
+const update = liveUpdates(classify, 60);
+const pad = new DrawingPad($<HTMLCanvasElement>('canvas'), () => {
+  source = pad.hasInk ? { name: 'drawing', pixels: () => pad.pixels() } : undefined;
+  sourceLabel.textContent = '';
+  padHint.hidden = pad.hasInk;
+  update();
+});
+
+/** Shows an image file and classifies its original pixels, exactly as `letters score` reads them from disk. */
+async function openImage(file: File): Promise<void> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  } catch {
+    setStatus(`${file.name}: not an image this browser can decode`, true);
+    return;
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(bitmap, 0, 0);
+  const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height);
+  pad.showImage(bitmap);
+  bitmap.close();
+  source = { name: file.name, pixels: () => pixels };
+  sourceLabel.textContent = `${file.name} · ${pixels.width}×${pixels.height}`;
+  update();
+}
+
+function wireInputs(): void {
+  $('clear').addEventListener('click', () => pad.clear());
+  const fileInput = $<HTMLInputElement>('file');
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (file) void openImage(file);
+    fileInput.value = '';
+  });
+  const drop = $('pad');
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('dragging');
+    const file = event.dataTransfer?.files[0];
+    if (file) void openImage(file);
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' || (event.key === 'Backspace' && document.activeElement === drop)) pad.clear();
+  });
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function selectModel(list: ModelList, id: string): Promise<void> {
+  const info = list.models.find((m) => m.id === id) ?? list.models.find((m) => m.id === list.defaultId)!;
+  modelSelect.value = info.id;
+  modelSelect.disabled = true;
+  document.body.dataset.state = 'loading';
+  setStatus(`Loading ${info.name}…`);
+  const previous = model;
+  model = undefined;
+  await previous?.release();
+  try {
+    model = await WebModel.load(info);
+    modelSelect.title = info.description;
+    const url = new URL(location.href);
+    url.searchParams.set('model', info.id);
+    history.replaceState(null, '', url);
+    setStatus(`${info.name} loaded`);
+    await classify();
+    document.body.dataset.state = 'ready';
+  } finally {
+    modelSelect.disabled = false;
+  }
+}
+
+async function parityMode(runtime: RuntimeInfo): Promise<void> {
+  const panel = $('parity');
+  panel.hidden = false;
+  $('demo').hidden = true;
+  const batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(model!.info.id)}`);
+  const result = await runParity(model!, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
+  const rows: [string, string][] = [
+    ['Model', model!.info.name],
+    ['Images', `${result.count} · ${batch.source}`],
+    ['Reference', result.reference],
+    ['This browser', result.runtime],
+    ['Max |difference|', result.maxAbsDiff.toExponential(2)],
+    ['Argmax agreement', `${result.argmaxAgreement} / ${result.count}`],
+  ];
+  $('parity-table').replaceChildren(
+    ...rows.map(([name, value]) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      const td = document.createElement('td');
+      th.textContent = name;
+      td.textContent = value;
+      tr.append(th, td);
+      return tr;
+    }),
+  );
+  const pass = result.maxAbsDiff <= 1e-4 && result.argmaxAgreement === result.count;
+  const statusText = $('parity-status');
+  statusText.textContent = pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.';
+  statusText.className = pass ? 'pass' : 'fail';
+  window.__parity = result;
+  panel.dataset.result = JSON.stringify(result);
+}
+
+async function start(): Promise<void> {
+  const runtime = configureRuntime();
+  showRuntime(runtime);
+  $('preprocessing').textContent = PREPROCESSING;
+  wireInputs();
+  const list = await fetchJson<ModelList>('api/models');
+  modelSelect.replaceChildren(
+    ...list.models.map((m) => {
+      const option = document.createElement('option');
+      option.value = m.id;
+      option.textContent = m.id === list.defaultId ? `${m.name} (default)` : m.name;
+      return option;
+    }),
+  );
+  modelSelect.addEventListener('change', () => {
+    selectModel(list, modelSelect.value).catch(fail);
+  });
+  await selectModel(list, params.get('model') ?? list.defaultId);
+  if (params.has('parity')) await parityMode(runtime);
+}
+
+function fail(error: unknown): void {
+  document.body.dataset.state = 'error';
+  setStatus(error instanceof Error ? error.message : String(error), true);
+}
+
+start().catch(fail);
