@@ -1,6 +1,7 @@
 // Public API of @letters/inference. Each area adds its exports in its own section.
 import type { LettersCommand } from '@letters/training';
 import { evaluateCommand } from './evaluate/index.ts';
+import { parityCommand } from './parity/index.ts';
 
 // --- classifier: one model on onnxruntime-node or onnxruntime-web, top-k predictions
 export * from './classifier/index.ts';
@@ -15,12 +16,13 @@ export * from './preprocess/index.ts';
 export * from './evaluate/index.ts';
 
 // --- parity
+export * from './parity/index.ts';
 
 // --- score
 
 // --- serve
 
 /** evaluate, parity, score, serve: the inference commands of the `letters` CLI. */
-export const inferenceCommands: LettersCommand = (cli) => evaluateCommand(cli);
+export const inferenceCommands: LettersCommand = (cli) => parityCommand(evaluateCommand(cli));
 
 // --- pipeline

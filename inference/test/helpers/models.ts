@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '@letters/export';
+import { seededImages } from '@letters/inference';
 import { buildModel, CONVNET_MODEL, DENSE_MODEL, LETTER_CLASS_NAMES, type ModelConfig } from '@letters/training';
 
 export interface TestModel {
@@ -27,14 +28,4 @@ export async function testModel(kind: 'convnet' | 'dense' = 'convnet', seed = 7)
 }
 
 /** Deterministic pseudo-random model-ready images in [0, 1]. */
-export function randomImages(count: number, seed = 1): Float32Array {
-  const images = new Float32Array(count * 784);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < images.length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    images[i] = (state >>> 0) / 2 ** 32;
-  }
-  return images;
-}
+export const randomImages = (count: number, seed = 1): Float32Array => seededImages(count, seed).images;
