@@ -13,7 +13,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function gunzipIfNeeded(bytes: Uint8Array, file: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    const out = gunzipSync(bytes);
+    // A plain Uint8Array view, not a Buffer, so callers see one type whether or not the input was gzip.
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new LettersError(

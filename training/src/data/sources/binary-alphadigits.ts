@@ -54,7 +54,8 @@ export function decodeBinaryAlphaDigitsMat(bytes: Uint8Array, file: string): Ima
   }
   const perClass = dat.dims[1];
   const count = LETTERS * perClass;
-  const images = new Uint8Array(count * HEIGHT * WIDTH);
+  // Float64 like the cells, so that binarySet sees (and refuses) values other than 0 and 1.
+  const images = new Float64Array(count * HEIGHT * WIDTH);
   const labels = new Uint8Array(count);
   for (let letter = 0, n = 0; letter < LETTERS; letter++) {
     for (let example = 0; example < perClass; example++, n++) {

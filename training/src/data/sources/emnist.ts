@@ -96,9 +96,10 @@ export async function readIdxPairFiles(
 }
 
 async function readFileOrFail(path: string): Promise<Uint8Array> {
-  return readFile(path).catch((error: NodeJS.ErrnoException) => {
+  const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw new LettersError(`${path}: cannot read (${error.code ?? error.message})`, { cause: error });
   });
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 interface PairLocation {
