@@ -23,6 +23,8 @@ export * from './fit/index.ts';
 // --- experiments
 
 // --- transfer
+export * from './transfer/index.ts';
+import { transferCommands } from './transfer/index.ts';
 
 /** The training package's CLI commands: data, train, tune, transfer. */
-export const trainingCommands: LettersCommand = (cli) => dataCommands(cli);
+export const trainingCommands: LettersCommand = (cli) => transferCommands(dataCommands(cli));
