@@ -82,6 +82,18 @@ async function useCpu(note: string): Promise<BackendInfo> {
  * a convnet, so with a warning in the note).
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  current = await selectBackend(options);
+  return current;
+}
+
+let current: BackendInfo | undefined;
+
+/** The backend initBackend last selected, if any. */
+export function currentBackend(): BackendInfo | undefined {
+  return current;
+}
+
+async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
   const choice = options.backend ?? 'auto';
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {

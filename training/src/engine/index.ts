@@ -1,6 +1,7 @@
 export type { Batch, StepResult, TrainStep, CreateTrainStep } from './train-step.ts';
 export {
   initBackend,
+  currentBackend,
   describeBackend,
   backendOptions,
   backendChoices,
@@ -9,4 +10,4 @@ export {
   type BackendChoice,
 } from './backend.ts';
 export { registerWasmTrainingKernels } from './kernels/index.ts';
-export { createLocalTrainStep as createTrainStep } from './local-train-step.ts';
+export { createTrainStep } from './create-train-step.ts';

@@ -40,7 +40,7 @@ describe('Conv2D gradients on wasm match the cpu backend', () => {
       const y = tf.conv2d(xt, ft, strides, pad);
       // A non-uniform upstream gradient, so every output position weighs differently.
       const dy = tf.tensor(randomValues(y.size, 3), y.shape);
-      const [dx, dFilter] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, strides, pad))([xt, ft], dy);
+      const [dx, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad))([xt, ft], dy);
       return [y, dx!, dFilter!];
     });
     const [yError, dxError, dFilterError] = wasm.map((values, i) => relativeError(values, cpu[i]!));

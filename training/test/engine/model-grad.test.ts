@@ -68,7 +68,7 @@ function lossGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): tf.Te
     accuracy.dispose();
     return loss;
   });
-  return model.trainableWeights.map((w) => grads[w.read().name]!);
+  return model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!);
 }
 
 // Whole-model gradients chain a dozen kernels; float32 rounding differs in order only.

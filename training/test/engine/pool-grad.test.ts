@@ -34,8 +34,8 @@ describe.each(Object.entries(variants))('pooling gradients on wasm match the cpu
     const { cpu, wasm } = await onCpuAndWasm(() => {
       const xt = tf.tensor4d(values, x);
       const dy = (y: tf.Tensor) => tf.tensor(randomValues(y.size, 5), y.shape);
-      const maxPool = (t: tf.Tensor4D) => tf.maxPool(t, size, strides, pad);
-      const avgPool = (t: tf.Tensor4D) => tf.avgPool(t, size, strides, pad);
+      const maxPool = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, size, strides, pad);
+      const avgPool = (t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, size, strides, pad);
       return [tf.grad(maxPool)(xt, dy(maxPool(xt))), tf.grad(avgPool)(xt, dy(avgPool(xt)))];
     });
     expect(relativeError(wasm[0]!, cpu[0]!)).toBeLessThan(tolerance);
@@ -45,7 +45,7 @@ describe.each(Object.entries(variants))('pooling gradients on wasm match the cpu
 
 test('the MaxPoolGrad defect of stock wasm is fixed: all-negative windows and ties', async () => {
   await initBackend({ backend: 'wasm' });
-  const grad = tf.grad((x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'valid'));
+  const grad = tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'));
   const gradient = (values: number[]) => Array.from(grad(tf.tensor4d(values, [1, 2, 2, 1])).dataSync());
   // Stock wasm 4.22 gives [1, 0, 0, 0] and [0, 0, 0, 1] (see src/engine/kernels/README.md).
   expect(gradient([-3, -1, -2, -4])).toEqual([0, 1, 0, 0]);
