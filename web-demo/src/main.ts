@@ -86,12 +86,17 @@ async function classify(): Promise<void> {
 
 /**
  * Classifies at most once per `delay` while the pixels keep changing (live while drawing), and once more
- * after the last change; never two runs at a time.
+ * after the last change; never two runs at a time. `body[data-pending]` says whether an update is due
+ * (tests wait for "false" before reading the predictions).
  */
 function liveUpdates(run: () => Promise<void>, delay: number): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let dirty = false;
+  const setPending = (pending: boolean) => {
+    document.body.dataset.pending = String(pending);
+  };
+  setPending(false);
   const fire = async () => {
     timer = undefined;
     running = true;
@@ -103,10 +108,12 @@ function liveUpdates(run: () => Promise<void>, delay: number): () => void {
     } finally {
       running = false;
       if (dirty) timer = setTimeout(fire, delay);
+      else setPending(false);
     }
   };
   return () => {
     dirty = true;
+    setPending(true);
     if (!timer && !running) timer = setTimeout(fire, delay);
   };
 }

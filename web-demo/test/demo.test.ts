@@ -1,0 +1,170 @@
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Classifier } from '@letters/inference';
+import { LettersError } from '@letters/training';
+import type { ParityResult } from '../src/api.ts';
+import type { PageState } from '../src/main.ts';
+import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
+import { startDemoServer, type DemoServer } from '../server/serve.ts';
+import { launchChromium, type Browser } from './helpers/browser.ts';
+import { drawStrokes, GLYPHS, settled } from './helpers/draw.ts';
+import { trainFixtureModel } from './helpers/model.ts';
+
+/** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
+const shots = join(tmpdir(), 'letters-web-demo-screenshots');
+const readmeShot = process.env.LETTERS_DEMO_SCREENSHOT;
+
+let dir: string;
+let tuned: string;
+let server: DemoServer;
+let browser: Browser;
+let node: Classifier;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'letters-web-demo-'));
+  await mkdir(shots, { recursive: true });
+  tuned = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-tuned', 10);
+  const baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
+  server = await startDemoServer({
+    models: [baseline, tuned],
+    port: 0,
+    quiet: true,
+    parity: parityFromDataset({ dataset: 'letters-sample', dataDir: inject('sharedData') }),
+  });
+  browser = await launchChromium();
+  node = await Classifier.create(tuned, { runtime: 'node' });
+});
+
+afterAll(async () => {
+  await node?.close();
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function openPage(query = ''): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(`${server.url}${query}`);
+  await page.waitForSelector('body[data-state="ready"]', { state: 'attached' });
+  return { page, requests };
+}
+
+const pageState = (page: Page) => page.evaluate(() => window.__letters!) as Promise<PageState>;
+
+/** onnxruntime-node's probabilities for a PNG the page exports from its canvas. */
+async function nodeProbabilities(png: Uint8Array | string): Promise<number[]> {
+  const [prediction] = await node.classify(png, { topK: node.classes });
+  const probabilities = new Array<number>(node.classes).fill(0);
+  for (const { index, probability } of prediction!.topK) probabilities[index] = probability;
+  return probabilities;
+}
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+}
+
+describe('letters demo in Chromium', () => {
+  it('serves the page, its models and the wasm runtime itself, cross-origin isolated', async () => {
+    const { page, requests } = await openPage();
+    const runtime = await page.locator('#runtime').innerText();
+    expect(runtime).toMatch(/onnxruntime-web\s*:?\s*1\.30\.\d/);
+    expect(runtime).toMatch(/crossOriginIsolated\s*:?\s*yes/);
+    expect(runtime).toMatch(/SIMD\s*:?\s*yes/);
+    // Threads need SharedArrayBuffer, which only the COOP/COEP headers unlock.
+    expect(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).toBe(true);
+    expect(await page.locator('#model').inputValue()).toBe('fixtures-tuned');
+    expect(await page.locator('#model option').allTextContents()).toEqual(['fixtures-baseline', 'fixtures-tuned (default)']);
+    // Offline: every request went to the demo server, the wasm binary included.
+    expect(requests.every((url) => url.startsWith(server.url))).toBe(true);
+    expect(requests.some((url) => url.endsWith('/ort/ort-wasm-simd-threaded.wasm'))).toBe(true);
+    await page.close();
+  });
+
+  for (const letter of Object.keys(GLYPHS)) {
+    it(`predicts a drawn ${letter}, with onnxruntime-node's probabilities for the same pixels`, async () => {
+      const { page } = await openPage();
+      await drawStrokes(page, GLYPHS[letter]!);
+      await settled(page);
+      const state = await pageState(page);
+      expect(state.source).toBe('drawing');
+      expect(state.top.map((p) => p.label)).toHaveLength(5);
+      expect(state.top[0]!.label).toBe(letter);
+      expect(await page.locator('#predictions li').first().getAttribute('data-label')).toBe(letter);
+
+      const png = await page.evaluate(() => (document.getElementById('canvas') as HTMLCanvasElement).toDataURL('image/png'));
+      const pngBytes = Buffer.from(png.slice(png.indexOf(',') + 1), 'base64');
+      expect(maxAbsDiff(state.probabilities, await nodeProbabilities(pngBytes))).toBeLessThanOrEqual(1e-4);
+
+      const shot = join(shots, `drawn-${letter}.png`);
+      await page.screenshot({ path: shot });
+      if (readmeShot && letter === 'L') await copyFile(shot, resolve(readmeShot));
+      await page.close();
+    });
+  }
+
+  it('classifies an opened image file as `letters score` does, and reports a file it cannot decode', async () => {
+    const { page } = await openPage();
+    const file = join(inject('fixtures'), 'images', 'B-dark-on-light-64x64.png');
+    await page.locator('#file').setInputFiles(file);
+    await page.waitForFunction(() => window.__letters?.source.endsWith('.png'));
+    await settled(page);
+    const state = await pageState(page);
+    expect(state.source).toBe('B-dark-on-light-64x64.png');
+    expect(maxAbsDiff(state.probabilities, await nodeProbabilities(file))).toBeLessThanOrEqual(1e-4);
+
+    const text = join(dir, 'notes.png');
+    await writeFile(text, 'not an image');
+    await page.locator('#file').setInputFiles(text);
+    await expect.poll(() => page.locator('#status').innerText()).toContain('notes.png: not an image');
+    await page.close();
+  });
+
+  it('switches models and clears the pad', async () => {
+    const { page } = await openPage();
+    await drawStrokes(page, GLYPHS.T!);
+    await settled(page);
+    const tunedState = await pageState(page);
+    await page.locator('#model').selectOption('fixtures-baseline');
+    await page.waitForFunction(() => window.__letters?.modelId === 'fixtures-baseline' && document.body.dataset.state === 'ready');
+    const baselineState = await pageState(page);
+    expect(page.url()).toContain('model=fixtures-baseline');
+    expect(maxAbsDiff(tunedState.probabilities, baselineState.probabilities)).toBeGreaterThan(1e-3);
+
+    await page.locator('#clear').click();
+    await settled(page);
+    expect((await pageState(page)).top).toEqual([]);
+    expect(await page.locator('#predictions li').count()).toBe(0);
+    await page.close();
+  });
+
+  it('parity mode: onnxruntime-web in the page matches onnxruntime-node on real images', async () => {
+    const { page } = await openPage('?parity');
+    await page.waitForFunction(() => window.__parity !== undefined, undefined, { timeout: 60_000 });
+    const result = (await page.evaluate(() => window.__parity!)) as ParityResult;
+    expect(result.count).toBe(PARITY_BATCH_SIZE);
+    expect(result.argmaxAgreement).toBe(result.count);
+    expect(result.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(await page.locator('#parity-status').innerText()).toContain('Pass');
+    await page.screenshot({ path: join(shots, 'parity.png') });
+    console.log(`web-demo parity: ${result.count} images, max |diff| ${result.maxAbsDiff.toExponential(2)}, argmax ${result.argmaxAgreement}/${result.count}`);
+    await page.close();
+  });
+});
+
+describe('letters demo input checks', () => {
+  it('refuses a missing model file and a file that is not ONNX, naming them', async () => {
+    const parity = parityFromDataset({ dataset: 'letters-sample' });
+    const missing = join(dir, 'missing.onnx');
+    await expect(startDemoServer({ models: [missing], port: 0, parity })).rejects.toThrow(LettersError);
+    await expect(startDemoServer({ models: [missing], port: 0, parity })).rejects.toThrow(/missing\.onnx.*no such file/);
+    const text = join(dir, 'text.onnx');
+    await writeFile(text, 'hello');
+    await expect(startDemoServer({ models: [text], port: 0, parity })).rejects.toThrow(/text\.onnx.*not an ONNX model/);
+  });
+});
