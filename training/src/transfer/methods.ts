@@ -65,16 +65,18 @@ export function checkBaseModel(model: tf.LayersModel, dir: string, fineTuneLayer
   const input = model.inputs[0]!.shape;
   const output = model.outputs[0]!.shape;
   if (model.inputs.length !== 1 || input.length !== 4 || input[1] !== 28 || input[2] !== 28 || input[3] !== 1) {
-    throw new LettersError(`--base ${dir}: the model's input is [${input.join(', ')}]; transfer needs 28x28x1 images ([null, 28, 28, 1]), as EMNIST models take`);
+    throw new LettersError(`--base ${dir}: the model's input is ${shapeText(input)}; transfer needs 28x28x1 images ([null, 28, 28, 1]), as EMNIST models take`);
   }
   if (model.outputs.length !== 1 || output.length !== 2 || output[1] !== 27) {
-    throw new LettersError(`--base ${dir}: the model's output is [${output.join(', ')}]; transfer needs the 27 Letters classes ([null, 27], class 0 unused): train the base on a Letters dataset`);
+    throw new LettersError(`--base ${dir}: the model's output is ${shapeText(output)}; transfer needs the 27 Letters classes ([null, 27], class 0 unused): train the base on a Letters dataset`);
   }
   const learned = learnedLayers(model).length;
   if (!Number.isInteger(fineTuneLayers) || fineTuneLayers < 1 || fineTuneLayers > learned) {
     throw new LettersError(`--fine-tune-layers ${fineTuneLayers}: the base model has ${learned} conv/dense layers; use 1 to ${learned}`);
   }
 }
+
+const shapeText = (shape: readonly (number | null)[]) => `[${shape.map(String).join(', ')}]`;
 
 /**
  * A fresh model for one method and fold: the base's weights (reloaded, so folds never share
