@@ -10,7 +10,7 @@ const DEFAULT_PARITY_DATASET = 'byclass-letters';
 export const demoCommands: LettersCommand = (cli) =>
   cli.command(
     'demo',
-    'Serve the web demo: draw a letter and classify it in the browser with onnxruntime-web (offline)',
+    'Serve the web demo: draw a letter, classify it in the browser (offline)',
     (y) =>
       y
         .options({
@@ -32,7 +32,7 @@ export const demoCommands: LettersCommand = (cli) =>
             describe: 'Real dataset whose test images the parity page runs in both runtimes',
           },
         })
-        .example('$0 demo --model runs/tuned.onnx --model runs/baseline.onnx', 'serve two models on :4173'),
+        .example('$0 demo --model tuned.onnx --model baseline.onnx', 'offer two models on :4173'),
     async (args) => {
       const server = await startDemoServer({
         models: args.model,

@@ -39,8 +39,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       preview: { host, port, strictPort: true, open: false },
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
+    // Vite reports a taken port (strictPort) as a plain Error "Port N is already in use".
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /already in use/.test((error as Error).message)) {
       throw new LettersError(`--port ${port}: already in use on ${host}; pick another port or 0 for any free one`, { cause: error });
     }
     throw error;

@@ -25,12 +25,16 @@ declare global {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
+/** `?parity`: the page runs the server's parity batch instead of the drawing pad. */
+const parityPage = params.has('parity');
+const runtime = configureRuntime();
 const statusLine = $<HTMLParagraphElement>('status');
 const modelSelect = $<HTMLSelectElement>('model');
 const predictions = new PredictionsView($<HTMLOListElement>('predictions'));
 const inputPreview = $<HTMLCanvasElement>('input-preview');
 const sourceLabel = $<HTMLSpanElement>('source');
 const padHint = $<HTMLParagraphElement>('pad-hint');
+const modeLink = $<HTMLAnchorElement>('mode-link');
 
 let model: WebModel | undefined;
 /** What is classified: the drawing, or the original pixels of an opened image file. */
@@ -41,14 +45,9 @@ function setStatus(text: string, isError = false): void {
   statusLine.classList.toggle('error', isError);
 }
 
-function showRuntime(info: RuntimeInfo): void {
-  const rows: [string, string][] = [
-    ['onnxruntime-web', info.ortVersion],
-    ['WebAssembly threads', String(info.threads)],
-    ['SIMD', info.simd ? 'yes' : 'no'],
-    ['crossOriginIsolated', info.crossOriginIsolated ? 'yes' : 'no'],
-  ];
-  $('runtime').replaceChildren(
+/** Fills a <dl> with term/value pairs. */
+function showPairs(list: HTMLElement, rows: readonly (readonly [string, string])[]): void {
+  list.replaceChildren(
     ...rows.flatMap(([term, value]) => {
       const dt = document.createElement('dt');
       const dd = document.createElement('dd');
@@ -57,6 +56,15 @@ function showRuntime(info: RuntimeInfo): void {
       return [dt, dd];
     }),
   );
+}
+
+function showRuntime(info: RuntimeInfo): void {
+  showPairs($('runtime'), [
+    ['onnxruntime-web', info.ortVersion],
+    ['WebAssembly threads', String(info.threads)],
+    ['SIMD', info.simd ? 'yes' : 'no'],
+    ['crossOriginIsolated', info.crossOriginIsolated ? 'yes' : 'no'],
+  ]);
 }
 
 async function classify(): Promise<void> {
@@ -193,49 +201,41 @@ async function selectModel(list: ModelList, id: string): Promise<void> {
     url.searchParams.set('model', info.id);
     history.replaceState(null, '', url);
     setStatus(`${info.name} loaded`);
-    await classify();
+    modeLink.href = parityPage ? `./?model=${encodeURIComponent(info.id)}` : `./?parity&model=${encodeURIComponent(info.id)}`;
+    await (parityPage ? runParityPage(model) : classify());
     document.body.dataset.state = 'ready';
   } finally {
     modelSelect.disabled = false;
   }
 }
 
-async function parityMode(runtime: RuntimeInfo): Promise<void> {
-  const panel = $('parity');
-  panel.hidden = false;
-  $('demo').hidden = true;
-  const batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(model!.info.id)}`);
-  const result = await runParity(model!, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
-  const rows: [string, string][] = [
-    ['Model', model!.info.name],
+async function runParityPage(current: WebModel): Promise<void> {
+  window.__parity = undefined;
+  const statusText = $('parity-status');
+  statusText.textContent = 'Running…';
+  statusText.className = '';
+  $('parity-table').replaceChildren();
+  const batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(current.info.id)}`);
+  const result = await runParity(current, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
+  showPairs($('parity-table'), [
+    ['Model', current.info.name],
     ['Images', `${result.count} · ${batch.source}`],
     ['Reference', result.reference],
     ['This browser', result.runtime],
     ['Max |difference|', result.maxAbsDiff.toExponential(2)],
     ['Argmax agreement', `${result.argmaxAgreement} / ${result.count}`],
-  ];
-  $('parity-table').replaceChildren(
-    ...rows.map(([name, value]) => {
-      const tr = document.createElement('tr');
-      const th = document.createElement('th');
-      const td = document.createElement('td');
-      th.textContent = name;
-      td.textContent = value;
-      tr.append(th, td);
-      return tr;
-    }),
-  );
+  ]);
   const pass = result.maxAbsDiff <= 1e-4 && result.argmaxAgreement === result.count;
-  const statusText = $('parity-status');
   statusText.textContent = pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.';
   statusText.className = pass ? 'pass' : 'fail';
   window.__parity = result;
-  panel.dataset.result = JSON.stringify(result);
 }
 
 async function start(): Promise<void> {
-  const runtime = configureRuntime();
   showRuntime(runtime);
+  $('parity').hidden = !parityPage;
+  $('demo').hidden = parityPage;
+  modeLink.textContent = parityPage ? '← Draw a letter' : 'Parity check';
   $('preprocessing').textContent = PREPROCESSING;
   wireInputs();
   const list = await fetchJson<ModelList>('api/models');
@@ -251,7 +251,6 @@ async function start(): Promise<void> {
     selectModel(list, modelSelect.value).catch(fail);
   });
   await selectModel(list, params.get('model') ?? list.defaultId);
-  if (params.has('parity')) await parityMode(runtime);
 }
 
 function fail(error: unknown): void {

@@ -158,13 +158,31 @@ describe('letters demo in Chromium', () => {
 });
 
 describe('letters demo input checks', () => {
+  const parity = parityFromDataset({ dataset: 'letters-sample' });
+  const startError = (models: string[], port = 0) =>
+    startDemoServer({ models, port, parity, quiet: true }).then(
+      async (started) => {
+        await started.close();
+        throw new Error('the demo server started');
+      },
+      (error: unknown) => error,
+    );
+
   it('refuses a missing model file and a file that is not ONNX, naming them', async () => {
-    const parity = parityFromDataset({ dataset: 'letters-sample' });
-    const missing = join(dir, 'missing.onnx');
-    await expect(startDemoServer({ models: [missing], port: 0, parity })).rejects.toThrow(LettersError);
-    await expect(startDemoServer({ models: [missing], port: 0, parity })).rejects.toThrow(/missing\.onnx.*no such file/);
+    const missing = await startError([join(dir, 'missing.onnx')]);
+    expect(missing).toBeInstanceOf(LettersError);
+    expect(String(missing)).toMatch(/missing\.onnx.*no such file/);
     const text = join(dir, 'text.onnx');
     await writeFile(text, 'hello');
-    await expect(startDemoServer({ models: [text], port: 0, parity })).rejects.toThrow(/text\.onnx.*not an ONNX model/);
+    const notOnnx = await startError([text]);
+    expect(notOnnx).toBeInstanceOf(LettersError);
+    expect(String(notOnnx)).toMatch(/text\.onnx.*not an ONNX model/);
+  });
+
+  it('refuses a port already in use, naming it', async () => {
+    const port = Number(new URL(server.url).port);
+    const error = await startError([tuned], port);
+    expect(error).toBeInstanceOf(LettersError);
+    expect(String(error)).toContain(`--port ${port}: already in use`);
   });
 });
