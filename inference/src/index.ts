@@ -2,6 +2,7 @@
 import type { LettersCommand } from '@letters/training';
 import { evaluateCommand } from './evaluate/index.ts';
 import { parityCommand } from './parity/index.ts';
+import { scoreCommand } from './score/index.ts';
 
 // --- classifier: one model on onnxruntime-node or onnxruntime-web, top-k predictions
 export * from './classifier/index.ts';
@@ -19,10 +20,11 @@ export * from './evaluate/index.ts';
 export * from './parity/index.ts';
 
 // --- score
+export * from './score/index.ts';
 
 // --- serve
 
 /** evaluate, parity, score, serve: the inference commands of the `letters` CLI. */
-export const inferenceCommands: LettersCommand = (cli) => parityCommand(evaluateCommand(cli));
+export const inferenceCommands: LettersCommand = (cli) => scoreCommand(parityCommand(evaluateCommand(cli)));
 
 // --- pipeline

@@ -7,12 +7,12 @@ import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
 export interface DecodeLimits {
   /** Largest file read, in bytes (default 32 MiB). */
   readonly maxBytes?: number;
-  /** Largest decoded image, width x height (default 40 megapixels), checked by sharp from the header. */
+  /** Largest decoded image, width x height (default 25 megapixels), checked by sharp from the header. */
   readonly maxPixels?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_MAX_PIXELS = Math.min(40_000_000, MAX_PIXELS);
+export const DEFAULT_MAX_PIXELS = Math.min(25_000_000, MAX_PIXELS);
 
 /**
  * Decodes an image file or its bytes (PNG, JPEG, WebP, TIFF, GIF: the first frame) into 8-bit raw

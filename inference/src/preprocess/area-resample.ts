@@ -37,7 +37,7 @@ function taps(start: number, side: number, size: number, length: number): Tap[] 
  * enlarging; the square may extend past the image, where the background is 0.
  */
 export function areaResample(
-  src: Float64Array,
+  src: Float32Array,
   width: number,
   height: number,
   region: { x0: number; y0: number; side: number },

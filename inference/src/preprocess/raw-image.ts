@@ -54,13 +54,13 @@ const LUMA = [0.299, 0.587, 0.114] as const;
  * the visible pixels (white under dark strokes, black under light strokes), so a letter drawn on a
  * transparent canvas keeps its ink whatever its colour.
  */
-export function toGray(image: RawImage): Float64Array {
+export function toGray(image: RawImage): Float32Array {
   const channels = channelsOf(image);
   const { data } = image;
   const scale = data instanceof Float32Array ? 1 : 1 / 255;
   const pixels = image.width * image.height;
-  const gray = new Float64Array(pixels);
-  const alpha = channels === 2 || channels === 4 ? new Float64Array(pixels) : undefined;
+  const gray = new Float32Array(pixels);
+  const alpha = channels === 2 || channels === 4 ? new Float32Array(pixels) : undefined;
   for (let p = 0, i = 0; p < pixels; p++, i += channels) {
     gray[p] =
       channels < 3
