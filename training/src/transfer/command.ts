@@ -62,7 +62,8 @@ export const transferCommands: LettersCommand = (cli) =>
         return;
       }
       process.stdout.write(`${terminalTable(report.rows, TRANSFER_COLUMNS)}\n`);
-      process.stdout.write(`final model: ${report.final.method} trained on all images, saved in ${report.final.dir}\n`);
+      const { test } = report.final;
+      process.stdout.write(`final model: ${report.final.method}, saved in ${report.final.dir}; held-out test split: accuracy ${test.accuracy.toFixed(4)}, loss ${test.loss.toFixed(4)} (${test.count} images)\n`);
       process.stdout.write(`wrote ${['transfer.json', 'transfer.md', 'transfer-figures/'].map((f) => join(args.out, f)).join(', ')}\n`);
     },
   );

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inFile, LettersError } from '../common/index.ts';
@@ -8,12 +7,19 @@ import {
   readBinaryAlphaDigits,
   toEmnistSize,
 } from '../data/sources/binary-alphadigits.ts';
-import type { DatasetSource, ImageSet } from '../data/types.ts';
+import { DATASET_DEFAULTS, hashSplits } from '../data/registry.ts';
+import { stratifiedSplit, subsetImageSet } from '../data/split.ts';
+import type { DatasetSource, DatasetSplits, ImageSet } from '../data/types.ts';
 
 export interface TransferData {
-  /** 28x28, ink 255 on 0, labels 1-26 (class 0 unused): the input the EMNIST model expects. */
+  /** All images: 28x28, ink 255 on 0, labels 1-26 (class 0 unused), the input the EMNIST model expects. */
   readonly set: ImageSet;
-  readonly source: DatasetSource;
+  /**
+   * The same images split as `loadDataset('binaryalphadigits')` splits them (default seed and
+   * fractions), so the final model can hold out the test split that `letters evaluate --dataset
+   * binaryalphadigits` scores; `source.hash` is that dataset's hash.
+   */
+  readonly splits: DatasetSplits;
 }
 
 /**
@@ -44,13 +50,14 @@ export async function loadTransferData(path: string): Promise<TransferData> {
     }
     files = [path];
   }
-  const hash = createHash('sha256').update(set.images).update(set.labels).digest('hex');
+  const indices = stratifiedSplit(set.labels, DATASET_DEFAULTS.fractions, DATASET_DEFAULTS.seed);
+  const sets = { train: subsetImageSet(set, indices.train), validation: subsetImageSet(set, indices.validation), test: subsetImageSet(set, indices.test) };
   const source: DatasetSource = {
     name: 'binaryalphadigits',
     description: `Binary AlphaDigits letters (${files.map((f) => basename(f)).join(', ')}), resized with padding to 28x28`,
     files,
-    hash,
+    hash: hashSplits(sets),
     synthetic: false,
   };
-  return { set, source };
+  return { set, splits: { ...sets, source } };
 }

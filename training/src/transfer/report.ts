@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { barChart, confusionMatrixChart, writeChart } from '../charts/index.ts';
 import { markdownTable, writeFileAtomic, type Column } from '../common/index.ts';
+import { DATASET_DEFAULTS } from '../data/registry.ts';
 import type { DatasetSource } from '../data/types.ts';
+import type { EvaluationMetrics } from '../models/index.ts';
 import type { TransferRow } from './cross-validate.ts';
 
 /** What `letters transfer` found, as printed with --json. */
@@ -12,8 +14,8 @@ export interface TransferReport {
   readonly k: number;
   readonly seed: number;
   readonly rows: readonly TransferRow[];
-  /** The method the final model was trained with, on all the data, and where it was saved. */
-  readonly final: { readonly method: string; readonly dir: string };
+  /** The final model: its method, where it was saved, and its accuracy on the held-out test split. */
+  readonly final: { readonly method: string; readonly dir: string; readonly test: EvaluationMetrics };
   /** Files written, relative to the output folder. */
   readonly files: readonly string[];
 }
@@ -40,7 +42,9 @@ export function transferMarkdown(report: Omit<TransferReport, 'files'>): string 
     '',
     markdownTable(report.rows, TRANSFER_COLUMNS),
     '',
-    `Final model: ${report.final.method} on all images, saved in \`${report.final.dir}\`.`,
+    `Final model: ${report.final.method}, trained on the train and validation splits of \`binaryalphadigits\` ` +
+      `(seed ${DATASET_DEFAULTS.seed}), saved in \`${report.final.dir}\`: ${percent(report.final.test.accuracy)} on its ${report.final.test.count} held-out test images ` +
+      `(\`letters evaluate --dataset binaryalphadigits\` scores the same split).`,
     '',
     '![Mean accuracy per method](transfer-figures/accuracy.png)',
     '',

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { LettersError } from '../common/index.ts';
 import { stratifiedKFold } from '../data/split.ts';
+import type { ImageSet } from '../data/types.ts';
 import { createTrainStep as defaultTrainStep } from '../engine/index.ts';
 import type { CreateTrainStep } from '../engine/train-step.ts';
 import type { AugmentationConfig } from '../fit/augment.ts';
+import { evaluateModel } from '../fit/evaluate.ts';
 import { loadModel, readModelExtras, saveModel } from '../models/index.ts';
 import { crossValidate, trainFold } from './cross-validate.ts';
 import { loadTransferData } from './data.ts';
@@ -50,9 +52,10 @@ export const DEFAULT_AUGMENTATION: AugmentationConfig = { rotation: 10, shift: 0
 
 /**
  * Transfer learning from an EMNIST Letters model to Binary AlphaDigits: cross-validates each
- * method on the same seeded stratified folds, trains the best trained method on all images and
- * saves it as a model directory (for `letters export` and `letters evaluate`), and writes the
- * table and figures. Every input is checked before any training starts.
+ * method on the same seeded stratified folds of all images, then trains the best method on the
+ * dataset's train+validation splits, scores its held-out test split and saves it as a model
+ * directory (for `letters export` and `letters evaluate --dataset binaryalphadigits`), and writes
+ * the table and figures. Every input is checked before any training starts.
  */
 export async function runTransfer(options: TransferOptions): Promise<TransferReport> {
   const d = TRANSFER_DEFAULTS;
@@ -71,7 +74,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   for (const [name, value] of [['--epochs', o.epochs], ['--batch-size', o.batchSize]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new LettersError(`${name} ${value}: use a whole number of at least 1`);
   }
-  const { set, source } = await loadTransferData(o.data);
+  const { set, splits } = await loadTransferData(o.data);
   const base = await loadModel(o.base);
   checkBaseModel(base, o.base, o.fineTuneLayers);
   stratifiedKFold(set.labels, o.k, o.seed); // k against the smallest class: fails here, before training
@@ -80,10 +83,12 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   const trainOptions = { baseDir: o.base, batchSize: o.batchSize, createTrainStep: o.createTrainStep ?? defaultTrainStep, ...(o.augmentation ? { augmentation: o.augmentation } : {}) };
   const rows = await crossValidate(set, { ...trainOptions, plans, k: o.k, seed: o.seed, quiet: o.quiet, ...(o.log ? { log: o.log } : {}) });
 
-  // The final model: the best method by cross-validated accuracy, trained on every image.
+  // The final model: the best method by cross-validated accuracy, trained on the dataset's train
+  // and validation splits; its test split, never seen, is what `letters evaluate` scores.
   const best = rows.reduce((a, b) => (b.meanAccuracy > a.meanAccuracy ? b : a));
   const finalDir = join(o.out, 'transfer');
-  const { model, history } = await trainFold(best.plan, set, o.seed, trainOptions);
+  const { model, history } = await trainFold(best.plan, mergeSets(splits.train, splits.validation), o.seed, trainOptions);
+  const test = await evaluateModel(model, splits.test, 'test');
   const baseExtras = await readModelExtras(o.base);
   await saveModel(model, finalDir, {
     config: {
@@ -91,13 +96,23 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
       transfer: { method: best.method, plan: best.plan, base: o.base, baseDataset: baseExtras.dataset, k: o.k, seed: o.seed, augmentation: o.augmentation ?? null },
     },
     ...(history ? { history } : {}),
-    // No images are left for a test split: the metrics are the method's cross-validated estimate.
-    metrics: { split: 'test', count: set.count, loss: best.meanLoss, accuracy: best.meanAccuracy },
-    dataset: source,
+    metrics: test,
+    dataset: splits.source,
   });
   model.dispose();
 
-  const report = { base: o.base, dataset: source, k: o.k, seed: o.seed, rows, final: { method: best.method, dir: finalDir } };
+  const report = { base: o.base, dataset: splits.source, k: o.k, seed: o.seed, rows, final: { method: best.method, dir: finalDir, test } };
   const files = await writeTransferReport(o.out, report, set.classNames);
   return { ...report, files: [...files, 'transfer/'] };
+}
+
+/** The images of `a` then `b`, as one set. */
+function mergeSets(a: ImageSet, b: ImageSet): ImageSet {
+  const images = new Uint8Array(a.images.length + b.images.length);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  const labels = new Uint8Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { ...a, images, labels, count: a.count + b.count };
 }

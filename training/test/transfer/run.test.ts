@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadDataset } from '../../src/data/index.ts';
 import { initBackend } from '../../src/engine/index.ts';
+import { evaluateModel } from '../../src/fit/index.ts';
 import { loadModel, readModelExtras } from '../../src/models/index.ts';
 import { runTransfer, TRANSFER_METHODS, type TransferReport, type TransferRow } from '../../src/transfer/index.ts';
 import { savedModel, tempDir } from './helpers.ts';
@@ -57,15 +59,19 @@ describe('runTransfer', () => {
     expect(confusion.matrix).toEqual(report.rows.find((r) => r.method === 'fine-tune')!.confusion);
   });
 
-  it('saves the best method, trained on all images, as a model directory for export and evaluation', async () => {
+  it('saves the best method as a model directory, scored on the test split letters evaluate uses', async () => {
     const best = report.rows.reduce((a, b) => (b.meanAccuracy > a.meanAccuracy ? b : a));
-    expect(report.final).toEqual({ method: best.method, dir: join(out, 'transfer') });
+    expect(report.final).toMatchObject({ method: best.method, dir: join(out, 'transfer') });
     const model = await loadModel(report.final.dir);
     expect(model.outputs[0]!.shape).toEqual([null, 27]);
+    // The held-out split is the registry's: same images, same dataset hash.
+    const registry = await loadDataset('binaryalphadigits', { dataDir: inject('sharedData') });
     const extras = await readModelExtras(report.final.dir);
-    expect(extras.dataset).toMatchObject({ name: 'binaryalphadigits', files: [npz], synthetic: false });
-    expect(extras.dataset!.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(extras.metrics).toEqual({ split: 'test', count: 1014, loss: best.meanLoss, accuracy: best.meanAccuracy });
+    expect(extras.dataset).toMatchObject({ name: 'binaryalphadigits', files: [npz], synthetic: false, hash: registry.source.hash });
+    const test = await evaluateModel(model, registry.test, 'test');
+    expect(extras.metrics).toEqual(test);
+    expect(report.final.test).toEqual(test);
+    expect(test.count).toBe(registry.test.count);
     expect(extras.config).toMatchObject({ architecture: 'convnet', transfer: { method: best.method, k: 2, seed: 3 } });
   });
 });
