@@ -58,7 +58,7 @@ test('a model trained on real letters exports with parity on real test images', 
   // The model learned something: its argmax on test letters is far above chance (1/26).
   const predicted = tf.tidy(() => {
     const x = tf.tensor4d(Float32Array.from(data.test.images, (v) => v / 255), [data.test.count, 28, 28, 1]);
-    return (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
+    return Array.from((model.predict(x) as tf.Tensor).argMax(-1).dataSync());
   });
   const accuracy = predicted.reduce((n, p, i) => n + (p === data.test.labels[i] ? 1 : 0), 0) / data.test.count;
   console.log(`tiny convnet test accuracy on ${data.test.count} real letters: ${accuracy.toFixed(3)}`);
