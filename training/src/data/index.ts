@@ -33,7 +33,7 @@ export {
   toEmnistSize,
   type BinaryAlphaDigitsFormat,
 } from './sources/binary-alphadigits.ts';
-export { readFixtures } from './sources/fixtures.ts';
+export { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
 export { DATA_DIR_ENV, resolveDataDir } from './data-dir.ts';
 export {
   DATASET_NAMES,

@@ -17,7 +17,7 @@ import {
   type EmnistVariant,
   type LoadedSet,
 } from './sources/emnist.ts';
-import { readFixtures } from './sources/fixtures.ts';
+import { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
 import { stratifiedSplit, subsetImageSet, type SplitFractions } from './split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from './types.ts';
 
@@ -132,6 +132,11 @@ const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     description: "The project's generated stroke letters (fixtures/): synthetic, for tests",
     synthetic: true,
     load: async ({ fixturesDir }) => ({ kind: 'official', ...(await readFixtures(fixturesDir)) }),
+  },
+  'fixtures-alphadigits': {
+    description: "The project's generated Binary AlphaDigits-style letters (fixtures/), resized to 28x28: synthetic, for tests",
+    synthetic: true,
+    load: async ({ fixturesDir }) => pool(await readFixtureAlphaDigits(fixturesDir), 'Generated Binary AlphaDigits-style letters (synthetic), split here'),
   },
 };
 
