@@ -21,10 +21,12 @@ export * from './models/index.ts';
 export * from './fit/index.ts';
 
 // --- experiments
+export * from './experiments/index.ts';
+import { experimentCommands } from './experiments/index.ts';
 
 // --- transfer
 export * from './transfer/index.ts';
 import { transferCommands } from './transfer/index.ts';
 
 /** The training package's CLI commands: data, train, tune, transfer. */
-export const trainingCommands: LettersCommand = (cli) => transferCommands(dataCommands(cli));
+export const trainingCommands: LettersCommand = (cli) => transferCommands(experimentCommands(dataCommands(cli)));
