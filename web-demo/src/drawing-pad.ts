@@ -5,10 +5,15 @@
  */
 export class DrawingPad {
   static readonly SIZE = 512;
-  /** Stroke width relative to the pad: close to EMNIST's pen once the letter is cropped and scaled to 28x28. */
-  private static readonly STROKE = DrawingPad.SIZE / 18;
+  /**
+   * Pen width: a letter drawn over about 60% of the pad then has EMNIST's stroke, about 2.5-3.5 px once
+   * cropped and scaled into the 24-px box of the 28x28 input.
+   */
+  private static readonly STROKE = DrawingPad.SIZE / 13;
   private readonly context: CanvasRenderingContext2D;
-  private last: { x: number; y: number } | undefined;
+  /** The stroke being drawn, and the pixels from before it: each move redraws it as one path. */
+  private stroke: { x: number; y: number }[] = [];
+  private beforeStroke: ImageData | undefined;
   private activePointer: number | undefined;
   private inked = false;
 
@@ -72,41 +77,45 @@ export class DrawingPad {
     event.preventDefault();
     this.activePointer = event.pointerId;
     this.canvas.setPointerCapture(event.pointerId);
-    this.last = this.point(event);
-    this.segment(this.last, this.last);
-    this.onChange();
+    this.beforeStroke = this.pixels();
+    this.stroke = [this.point(event)];
+    this.drawStroke();
   }
 
   private move(event: PointerEvent): void {
-    if (event.pointerId !== this.activePointer || this.last === undefined) return;
+    if (event.pointerId !== this.activePointer) return;
     event.preventDefault();
     // Coalesced events keep fast strokes smooth: the browser batches several moves into one event.
     const events = event.getCoalescedEvents?.() ?? [];
-    for (const e of events.length > 0 ? events : [event]) {
-      const next = this.point(e);
-      this.segment(this.last, next);
-      this.last = next;
-    }
-    this.onChange();
+    for (const e of events.length > 0 ? events : [event]) this.stroke.push(this.point(e));
+    this.drawStroke();
   }
 
   private end(event: PointerEvent): void {
     if (event.pointerId !== this.activePointer) return;
     this.activePointer = undefined;
-    this.last = undefined;
-    this.onChange();
+    this.beforeStroke = undefined;
+    this.stroke = [];
   }
 
-  private segment(from: { x: number; y: number }, to: { x: number; y: number }): void {
+  /**
+   * Paints the whole stroke as one path over the pixels from before it. Painting segment by segment
+   * would leave seams where the anti-aliased ends of segments overlap.
+   */
+  private drawStroke(): void {
     const c = this.context;
+    if (this.beforeStroke) c.putImageData(this.beforeStroke, 0, 0);
     c.strokeStyle = '#111111';
     c.lineWidth = DrawingPad.STROKE;
     c.lineCap = 'round';
     c.lineJoin = 'round';
     c.beginPath();
-    c.moveTo(from.x, from.y);
-    c.lineTo(to.x, to.y);
+    const [first, ...rest] = this.stroke;
+    c.moveTo(first!.x, first!.y);
+    // A lone point (a dot) still needs a segment for the round cap to show.
+    for (const p of rest.length > 0 ? rest : [first!]) c.lineTo(p.x, p.y);
     c.stroke();
     this.inked = true;
+    this.onChange();
   }
 }

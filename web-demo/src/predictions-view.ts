@@ -1,5 +1,12 @@
 import type { Prediction } from './model.ts';
 
+/** One decimal, without rounding a near-certainty up to 100% or a small chance down to 0%. */
+function formatPercent(percent: number): string {
+  if (percent > 99.9 && percent < 100) return '>99.9%';
+  if (percent > 0 && percent < 0.1) return '<0.1%';
+  return `${percent.toFixed(1)}%`;
+}
+
 /** The ranked list of top predictions, one bar per class, updated in place so the bars animate. */
 export class PredictionsView {
   constructor(private readonly list: HTMLOListElement) {}
@@ -18,8 +25,7 @@ export class PredictionsView {
       item.dataset.probability = String(p.probability);
       item.querySelector<HTMLElement>('.label')!.textContent = p.label;
       item.querySelector<HTMLElement>('.fill')!.style.width = `${percent.toFixed(1)}%`;
-      item.querySelector<HTMLElement>('.value')!.textContent =
-        percent >= 0.1 || percent === 0 ? `${percent.toFixed(1)}%` : '<0.1%';
+      item.querySelector<HTMLElement>('.value')!.textContent = formatPercent(percent);
     });
     this.list.dataset.top = predictions[0]?.label ?? '';
   }

@@ -103,7 +103,7 @@ describe('letters demo in Chromium', () => {
 
       const shot = join(shots, `drawn-${letter}.png`);
       await page.screenshot({ path: shot });
-      if (readmeShot && letter === 'L') await copyFile(shot, resolve(readmeShot));
+      if (readmeShot && letter === 'A') await copyFile(shot, resolve(readmeShot));
       await page.close();
     });
   }

@@ -32,7 +32,7 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
-    viewport: { width: 1000, height: 700 },
+    viewport: { width: 1000, height: 660 },
     deviceScaleFactor: 1,
   });
   return {

@@ -12,6 +12,7 @@ function ellipse(cx: number, cy: number, rx: number, ry: number): Stroke {
 
 /** Letters as a person would draw them with a mouse, one array of strokes each. */
 export const GLYPHS: Readonly<Record<string, readonly Stroke[]>> = {
+  A: [[[0.28, 0.8], [0.5, 0.2], [0.72, 0.8]], [[0.36, 0.6], [0.64, 0.6]]],
   L: [[[0.36, 0.2], [0.36, 0.8], [0.68, 0.8]]],
   T: [[[0.26, 0.22], [0.74, 0.22]], [[0.5, 0.22], [0.5, 0.8]]],
   O: [ellipse(0.5, 0.5, 0.24, 0.3)],
@@ -25,7 +26,7 @@ export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promi
   for (const stroke of strokes) {
     await page.mouse.move(...at(stroke[0]!));
     await page.mouse.down();
-    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 6 });
+    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
     await page.mouse.up();
   }
 }
