@@ -74,6 +74,7 @@ export async function writeTransferReport(out: string, report: Omit<TransferRepo
       error: 'stdAccuracy',
       format: '.1%',
       domain: [0, 1],
+      horizontal: true,
       title: `Binary AlphaDigits: ${report.k}-fold cross-validated accuracy`,
       xTitle: 'Method',
       yTitle: 'Mean accuracy (± std over folds)',

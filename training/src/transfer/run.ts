@@ -77,7 +77,11 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   const { set, splits } = await loadTransferData(o.data);
   const base = await loadModel(o.base);
   checkBaseModel(base, o.base, o.fineTuneLayers);
-  stratifiedKFold(set.labels, o.k, o.seed); // k against the smallest class: fails here, before training
+  try {
+    stratifiedKFold(set.labels, o.k, o.seed); // k against the smallest class, before any training
+  } catch (error) {
+    throw error instanceof LettersError ? new LettersError(`--k ${o.k} for ${o.data}: ${error.message}`, { cause: error }) : error;
+  }
   const plans = o.methods.map((method) => planMethod(method, base, o));
   base.dispose();
   const trainOptions = { baseDir: o.base, batchSize: o.batchSize, createTrainStep: o.createTrainStep ?? defaultTrainStep, ...(o.augmentation ? { augmentation: o.augmentation } : {}) };

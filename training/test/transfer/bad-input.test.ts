@@ -46,7 +46,7 @@ describe('letters transfer refuses bad input before any training', () => {
 
   it('k larger than the smallest class (39 images per letter)', async () => {
     const error = await failure({ k: 40 });
-    expect(error.message).toMatch(/k = 40 is larger than the smallest class .* 39 images/);
+    expect(error.message).toMatch(/^--k 40 for .*binaryalphadigits.npz: .*k = 40 is larger than the smallest class .* 39 images/);
   });
 
   it('an unreadable data file', async () => {
