@@ -3,6 +3,7 @@ import type { LettersCommand } from '@letters/training';
 import { evaluateCommand } from './evaluate/index.ts';
 import { parityCommand } from './parity/index.ts';
 import { scoreCommand } from './score/index.ts';
+import { serveCommand } from './serve/index.ts';
 
 // --- classifier: one model on onnxruntime-node or onnxruntime-web, top-k predictions
 export * from './classifier/index.ts';
@@ -23,8 +24,10 @@ export * from './parity/index.ts';
 export * from './score/index.ts';
 
 // --- serve
+export * from './serve/index.ts';
 
 /** evaluate, parity, score, serve: the inference commands of the `letters` CLI. */
-export const inferenceCommands: LettersCommand = (cli) => scoreCommand(parityCommand(evaluateCommand(cli)));
+export const inferenceCommands: LettersCommand = (cli) =>
+  serveCommand(scoreCommand(parityCommand(evaluateCommand(cli))));
 
 // --- pipeline
