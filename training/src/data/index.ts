@@ -47,7 +47,18 @@ export {
 export { EMNIST_GZIP_URL, LETTERS_DIR, LETTERS_FILES, fetchEmnist, type FetchOptions, type FetchResult } from './fetch.ts';
 export { dataCommands } from './commands.ts';
 
-// Splits, leakage check and resize-with-pad (written alongside; see their files).
-export * from './split.ts';
-export * from './leakage.ts';
-export * from './resize.ts';
+// Seeded randomness, splits, leakage check, resize-with-pad, inspection and the generated fixtures.
+export { createRandom, mulberry32, type Random } from './random.ts';
+export { namedSets, stratifiedKFold, stratifiedSplit, subsetImageSet, type Fold, type SplitFractions, type SplitIndices } from './split.ts';
+export { findLeakage, type CrossSplitDuplicates, type LeakageReport, type WithinSplitDuplicates } from './leakage.ts';
+export {
+  padGeometry,
+  resizeImageFileWithPad,
+  resizeImageSetWithPad,
+  resizeWithPad,
+  type PadGeometry,
+  type RawGreyImage,
+} from './resize.ts';
+export { classCountTable, inspectDataset, type ClassCount, type InspectOptions, type InspectResult } from './inspect.ts';
+export { FIXTURE_FILES } from './fixtures/layout.ts';
+export { buildFixtures, generateFixtures, type FixtureImage } from './fixtures/generate.ts';
