@@ -1,0 +1,96 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LettersError } from '../../src/common/index.ts';
+import { DEFAULT_GRID_FILE, parseGrid, readExperimentFile, readGrid } from '../../src/experiments/grid.ts';
+import { PRESETS } from '../../src/experiments/presets.ts';
+import { describeChanges } from '../../src/experiments/tune.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'letters-grid-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const expectError = (fn: () => unknown, message: string | RegExp) => {
+  expect(fn).toThrow(LettersError);
+  expect(fn).toThrow(message);
+};
+
+describe('grid files', () => {
+  it('resolves variants over the base preset and puts the baseline first', () => {
+    const grid = parseGrid({ settings: { epochs: 2 }, variants: [{ name: 'elu', activation: 'elu' }, { name: 'tuned', preset: 'tuned' }] }, 'g.json');
+    expect(grid.variants.map((v) => v.name)).toEqual(['baseline', 'elu', 'tuned']);
+    expect(grid.variants[0]).toEqual({ ...PRESETS.convnet, name: 'baseline', epochs: 2 });
+    expect(grid.variants[1].activation).toBe('elu');
+    expect(grid.variants[2]).toEqual({ ...PRESETS.tuned, epochs: 2 });
+  });
+
+  it('names the file and key of an unknown key', () => {
+    expectError(() => parseGrid({ variants: [{ name: 'x', activaton: 'elu' }] }, 'g.json'), /^g\.json\.variants\[0\]: Unrecognized key: "activaton"/);
+    expectError(() => parseGrid({ variant: [] }, 'g.json'), /g\.json.*"variant"/);
+  });
+
+  it('names the file and key of a bad value', () => {
+    expectError(() => parseGrid({ variants: [{ name: 'x', activation: 'swish' }] }, 'g.json'), /^g\.json\.variants\[0\]\.activation: .*"relu"/);
+    expectError(() => parseGrid({ variants: [{ name: 'x', dropout: { conv: 2, dense: 0 } }] }, 'g.json'), 'g.json.variants[0].dropout.conv');
+    expectError(() => parseGrid({ variants: [{ name: 'x', learningRate: -1 }] }, 'g.json'), 'g.json.variants[0].learningRate');
+    expectError(() => parseGrid({ variants: [{ name: 'x', schedule: { kind: 'step', every: 0, factor: 0.5 } }] }, 'g.json'), 'variants[0].schedule.every');
+    expectError(() => parseGrid({ base: 'resnet', variants: [{ name: 'x' }] }, 'g.json'), 'g.json.base');
+  });
+
+  it('rejects architectures that shrink the image to nothing, and duplicate names', () => {
+    expectError(
+      () => parseGrid({ variants: [{ name: 'deep', filters: [8, 8, 8, 8], convsPerBlock: 2 }] }, 'g.json'),
+      'g.json: variants[0] ("deep").filters: 4 blocks of 2 valid convs shrink 28x28 images to nothing',
+    );
+    expectError(() => parseGrid({ variants: [{ name: 'a' }, { name: 'a' }] }, 'g.json'), 'g.json: two variants are named "a"');
+  });
+
+  it('names the file when it is missing or not JSON', async () => {
+    const bad = join(root, 'bad.json');
+    await writeFile(bad, '{ "variants": [ }');
+    await expect(readGrid(bad)).rejects.toThrow(`${bad}: not valid JSON`);
+    await expect(readGrid(join(root, 'missing.json'))).rejects.toThrow(`${join(root, 'missing.json')}: cannot read the grid file (ENOENT)`);
+  });
+
+  it('ships a default grid that varies each technique in isolation, plus the combined tuned model', async () => {
+    const grid = await readGrid(DEFAULT_GRID_FILE);
+    const baseline = grid.variants[0];
+    const isolated = grid.variants.filter((v) => v.name !== 'tuned' && v.name !== 'baseline');
+    const changed = new Set(isolated.flatMap((v) => describeChanges(v, baseline).split(', ').map((c) => c.split(':')[0])));
+    for (const technique of [
+      'initializer',
+      'activation',
+      'optimizer',
+      'schedule',
+      'batchNorm',
+      'augmentation',
+      'l2',
+      'dropout',
+      'earlyStopping',
+      'pooling',
+      'filters',
+      'convsPerBlock',
+      'denseUnits',
+    ]) {
+      expect(changed, technique).toContain(technique);
+    }
+    expect(grid.variants.map((v) => v.name)).toContain('tuned');
+  });
+});
+
+describe('experiment files', () => {
+  it('start from the convnet (or a preset) and take their name from the file', async () => {
+    const path = join(root, 'wide-elu.json');
+    await writeFile(path, JSON.stringify({ filters: [64, 128, 128], activation: 'elu' }));
+    expect(await readExperimentFile(path)).toEqual({ ...PRESETS.convnet, name: 'wide-elu', filters: [64, 128, 128], activation: 'elu' });
+    await writeFile(path, JSON.stringify({ preset: 'dense', name: 'd', epochs: 1 }));
+    expect(await readExperimentFile(path)).toEqual({ ...PRESETS.dense, name: 'd', epochs: 1 });
+    await writeFile(path, JSON.stringify({ pooling: 'min' }));
+    await expect(readExperimentFile(path)).rejects.toThrow(`${path}.pooling`);
+  });
+});
