@@ -19,24 +19,22 @@ export const PRESETS = {
   /** Chollet's MNIST convnet (batch 64, as in the book). */
   convnet: { name: 'convnet', ...CONVNET_MODEL, ...CHOLLET_TRAINING, batchSize: 64 },
   /**
-   * The convnet with the techniques that helped in the tuning grid combined: wider blocks of two
-   * 'same' convs, batch norm, He initialization, dropout, augmentation, Adam with a decaying rate,
-   * and early stopping on the validation loss.
+   * The convnet with the techniques that help combined: a wider last block and dense layer, batch
+   * norm, He initialization, light dropout, augmentation, Adam with a decaying rate, and early
+   * stopping on the validation loss (restoring the best epoch). About the convnet's cost per image.
    */
   tuned: {
     name: 'tuned',
     ...CONVNET_MODEL,
     filters: [32, 64, 128],
-    convsPerBlock: 2,
-    padding: 'same',
     denseUnits: [128],
     initializer: 'heNormal',
     batchNorm: 'beforeActivation',
-    dropout: { conv: 0.2, dense: 0.4 },
+    dropout: { conv: 0.1, dense: 0.3 },
     optimizer: 'adam',
     learningRate: 0.002,
     schedule: { kind: 'exponential', rate: 0.85 },
-    augmentation: { rotation: 10, shift: 0.08, zoom: 0.1, shear: 10 },
+    augmentation: { rotation: 8, shift: 0.06, zoom: 0.08, shear: 8 },
     earlyStopping: { patience: 3, restoreBestWeights: true },
     epochs: 15,
     batchSize: 128,
