@@ -1,8 +1,11 @@
 /** The `letters data` commands: fetch (get EMNIST Letters) and inspect (a labelled grid of samples). */
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { terminalTable, type CommandContext, type LettersCommand } from '../common/index.ts';
+import { LettersError, terminalTable, type CommandContext, type LettersCommand } from '../common/index.ts';
 import { DATA_DIR_ENV } from './data-dir.ts';
 import { EMNIST_GZIP_URL, fetchEmnist } from './fetch.ts';
+import { classCountTable, inspectDataset } from './inspect.ts';
+import { DATASET_DEFAULTS, DATASET_NAMES, listDatasets, loadDataset } from './registry.ts';
 
 const dataDirOption = {
   type: 'string',
@@ -30,6 +33,35 @@ function fetchCommand(cli: Argv<CommandContext>): Argv<CommandContext> {
       const how = { present: 'already present', download: `downloaded from ${EMNIST_GZIP_URL}`, local: `copied from ${args.from}` }[result.origin];
       process.stdout.write(`EMNIST Letters: ${result.trainImages} train and ${result.testImages} test images (${how})\n`);
       process.stdout.write(`${terminalTable(result.files, [{ header: 'file', value: (file) => file }])}\n`);
+      process.stdout.write('next: letters data inspect --dataset emnist-letters\n');
+    },
+  );
+}
+
+function inspectCommand(cli: Argv<CommandContext>): Argv<CommandContext> {
+  return cli.command(
+    'inspect',
+    'Write a PNG grid of random labelled samples (are images upright, do labels match?) and print class counts',
+    (command) =>
+      command
+        .option('dataset', { type: 'string', choices: DATASET_NAMES, default: 'emnist-letters', describe: 'Dataset to look at' })
+        .option('data-dir', dataDirOption)
+        .option('out', { type: 'string', default: join('runs', 'inspect'), describe: 'Folder for <dataset>-samples.png' })
+        .option('count', { type: 'number', default: 64, describe: 'Images in the grid' })
+        .option('seed', { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of the split and of the sample' })
+        .epilogue(`Datasets:\n${listDatasets().map((d) => `  ${d.name}: ${d.description}`).join('\n')}`)
+        .example('$0 data inspect --dataset byclass-letters --data-dir ../shared/data', 'grid of ByClass letters, case-merged'),
+    async (args) => {
+      if (!(Number.isInteger(args.count) && args.count > 0)) throw new LettersError(`--count ${args.count}: use a positive integer`);
+      const data = await loadDataset(args.dataset, { dataDir: args.dataDir, seed: args.seed });
+      const result = await inspectDataset(data, { out: join(args.out, `${args.dataset}-samples.png`), count: args.count, seed: args.seed });
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ ...result, source: data.source }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${data.source.description}: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test images\n`);
+      process.stdout.write(`${classCountTable(result)}\n`);
+      process.stdout.write(`wrote ${result.png} (${result.shown} random images with their labels)\n`);
     },
   );
 }
@@ -37,5 +69,5 @@ function fetchCommand(cli: Argv<CommandContext>): Argv<CommandContext> {
 /** Adds `letters data <fetch|inspect>`. */
 export const dataCommands: LettersCommand = (cli) =>
   cli.command('data', 'Get and inspect datasets (EMNIST, Binary AlphaDigits, fixtures)', (data) =>
-    fetchCommand(data).demandCommand(1, 'Name a data command: fetch or inspect'),
+    inspectCommand(fetchCommand(data)).demandCommand(1, 'Name a data command: fetch or inspect'),
   );

@@ -39,15 +39,7 @@ function element(type: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+const concat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
 function numbers(miType: number, bytes: number, values: readonly number[]): Uint8Array {
   const out = new Uint8Array(values.length * bytes);
