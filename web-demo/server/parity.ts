@@ -11,6 +11,8 @@ export interface ParityImagesOptions {
   readonly dataset: string;
   /** Where its files are (`--data-dir`). */
   readonly dataDir?: string;
+  /** Where the generated fixtures are (only for naming the synthetic `fixtures` dataset, which parity refuses). */
+  readonly fixturesDir?: string;
 }
 
 export interface ParityImages {
@@ -23,7 +25,8 @@ export interface ParityImages {
  * on every run. Loaded on the first parity request, so the demo starts without reading any data.
  */
 export async function loadParityImages(options: ParityImagesOptions): Promise<ParityImages> {
-  const splits = await loadDataset(options.dataset, { dataDir: options.dataDir, limit: PARITY_BATCH_SIZE });
+  const { dataset, ...dirs } = options;
+  const splits = await loadDataset(dataset, { ...dirs, limit: PARITY_BATCH_SIZE });
   if (splits.source.synthetic) {
     throw new LettersError(`--parity-dataset ${options.dataset}: synthetic; parity needs real images, name a real dataset`);
   }

@@ -68,28 +68,25 @@ function showRuntime(info: RuntimeInfo): void {
 }
 
 async function classify(): Promise<void> {
-  if (!model) return;
-  if (!source) {
-    predictions.clear();
-    paintInput(inputPreview, undefined, IMAGE_SIZE);
-    window.__letters = { probabilities: [], top: [], source: '', modelId: model.info.id };
-    return;
-  }
+  // The model in use when this run started: a model switch may replace `model` meanwhile.
+  const current = model;
+  if (!current) return;
   const input = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
-  if (preprocessInto(source.pixels(), input).blank) {
+  const blank = !source || preprocessInto(source.pixels(), input).blank;
+  paintInput(inputPreview, input, IMAGE_SIZE);
+  if (!source || blank) {
     predictions.clear();
-    paintInput(inputPreview, input, IMAGE_SIZE);
-    setStatus('No ink found: draw darker or bigger.');
+    window.__letters = { probabilities: [], top: [], source: source?.name ?? '', modelId: current.info.id };
+    if (blank && source) setStatus('No ink found: draw darker or bigger.');
     return;
   }
   const started = performance.now();
-  const probabilities = await model.run(input, 1);
+  const probabilities = await current.run(input, 1);
   const elapsed = performance.now() - started;
-  const top = model.topK(probabilities, 5);
+  const top = current.topK(probabilities, 5);
   predictions.show(top);
-  paintInput(inputPreview, input, IMAGE_SIZE);
-  window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: model.info.id };
-  setStatus(`${model.info.name} · ${elapsed.toFixed(1)} ms per run`);
+  window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: current.info.id };
+  setStatus(`${current.info.name} · ${elapsed.toFixed(1)} ms per run`);
 }
 
 /**
@@ -181,8 +178,9 @@ function wireInputs(): void {
 
 async function fetchJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `${url}: HTTP ${response.status}`);
+  return body;
 }
 
 async function selectModel(list: ModelList, id: string): Promise<void> {
@@ -212,11 +210,21 @@ async function selectModel(list: ModelList, id: string): Promise<void> {
 async function runParityPage(current: WebModel): Promise<void> {
   window.__parity = undefined;
   const statusText = $('parity-status');
-  statusText.textContent = 'Running…';
-  statusText.className = '';
+  const show = (text: string, className: string) => {
+    statusText.textContent = text;
+    statusText.className = className;
+  };
+  show('Running…', '');
   $('parity-table').replaceChildren();
-  const batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(current.info.id)}`);
-  const result = await runParity(current, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
+  let batch: ParityBatch;
+  let result: ParityResult;
+  try {
+    batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(current.info.id)}`);
+    result = await runParity(current, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
+  } catch (error) {
+    show(`Could not run the parity check: ${error instanceof Error ? error.message : String(error)}`, 'fail');
+    return;
+  }
   showPairs($('parity-table'), [
     ['Model', current.info.name],
     ['Images', `${result.count} · ${batch.source}`],
@@ -226,8 +234,7 @@ async function runParityPage(current: WebModel): Promise<void> {
     ['Argmax agreement', `${result.argmaxAgreement} / ${result.count}`],
   ]);
   const pass = result.maxAbsDiff <= 1e-4 && result.argmaxAgreement === result.count;
-  statusText.textContent = pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.';
-  statusText.className = pass ? 'pass' : 'fail';
+  show(pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.', pass ? 'pass' : 'fail');
   window.__parity = result;
 }
 

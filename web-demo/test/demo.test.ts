@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -108,21 +108,59 @@ describe('letters demo in Chromium', () => {
     });
   }
 
-  it('classifies an opened image file as `letters score` does, and reports a file it cannot decode', async () => {
+  it('classifies an opened or dropped image file as `letters score` does, and reports a file it cannot decode', async () => {
     const { page } = await openPage();
-    const file = join(inject('fixtures'), 'images', 'B-dark-on-light-64x64.png');
-    await page.locator('#file').setInputFiles(file);
-    await page.waitForFunction(() => window.__letters?.source.endsWith('.png'));
-    await settled(page);
+    const images = join(inject('fixtures'), 'images');
+    const waitForSource = async (name: string) => {
+      await page.waitForFunction((n) => window.__letters?.source === n, name);
+      await settled(page);
+    };
+
+    await page.locator('#file').setInputFiles(join(images, 'B-dark-on-light-64x64.png'));
+    await waitForSource('B-dark-on-light-64x64.png');
+    const opened = await pageState(page);
+    expect(maxAbsDiff(opened.probabilities, await nodeProbabilities(join(images, 'B-dark-on-light-64x64.png')))).toBeLessThanOrEqual(1e-4);
+
+    // Dropped like a file from the desktop; this one is dark ink on a transparent background.
+    const dropped = 'K-dark-on-transparent-32x32.png';
+    const bytes = (await readFile(join(images, dropped))).toString('base64');
+    await page.evaluate(
+      ([base64, name]) => {
+        const data = Uint8Array.from(atob(base64!), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([data], name!, { type: 'image/png' }));
+        document.getElementById('pad')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      [bytes, dropped],
+    );
+    await waitForSource(dropped);
     const state = await pageState(page);
-    expect(state.source).toBe('B-dark-on-light-64x64.png');
-    expect(maxAbsDiff(state.probabilities, await nodeProbabilities(file))).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(state.probabilities, await nodeProbabilities(join(images, dropped)))).toBeLessThanOrEqual(1e-4);
+    expect(await page.locator('#source').innerText()).toBe(`${dropped} · 32×32`);
 
     const text = join(dir, 'notes.png');
     await writeFile(text, 'not an image');
     await page.locator('#file').setInputFiles(text);
     await expect.poll(() => page.locator('#status').innerText()).toContain('notes.png: not an image');
     await page.close();
+  });
+
+  it('parity mode says why when it cannot run', async () => {
+    const synthetic = await startDemoServer({
+      models: [tuned],
+      port: 0,
+      quiet: true,
+      parity: parityFromDataset({ dataset: 'fixtures', fixturesDir: inject('fixtures') }),
+    });
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${synthetic.url}?parity`);
+      await expect.poll(() => page.locator('#parity-status').innerText()).toMatch(/Could not run.*synthetic/);
+      expect(await page.evaluate(() => window.__parity)).toBeUndefined();
+    } finally {
+      await page.close();
+      await synthetic.close();
+    }
   });
 
   it('switches models and clears the pad', async () => {

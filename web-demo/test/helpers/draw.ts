@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 export type Stroke = readonly (readonly [number, number])[];
 
 function ellipse(cx: number, cy: number, rx: number, ry: number): Stroke {
-  return Array.from({ length: 41 }, (_, i) => {
-    const angle = (2 * Math.PI * i) / 40 - Math.PI / 2;
+  return Array.from({ length: 25 }, (_, i) => {
+    const angle = (2 * Math.PI * i) / 24 - Math.PI / 2;
     return [cx + rx * Math.cos(angle), cy + ry * Math.sin(angle)] as const;
   });
 }
