@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { LettersError } from '@letters/training';
+import { LettersError, type ModelExtras } from '@letters/training';
 import packageJson from '../package.json' with { type: 'json' };
-import type { ModelExtras } from '@letters/training';
 import { convertToOnnx, type ConversionInput } from './convert/to-onnx.ts';
 import { classLabels, exportMetadata } from './metadata.ts';
 import { encodeModel } from './onnx/schema.ts';

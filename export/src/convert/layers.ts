@@ -12,10 +12,13 @@ function float32(tensor: tf.Tensor): Float32Array {
   return tensor.dataSync() as Float32Array;
 }
 
-function channelsLast(config: LayerConfig): void {
+/** Checks a 2-D image layer's input (channels-last, 4-D) and returns the layer name, the nodes' scope. */
+function imageLayer(config: LayerConfig, ctx: ConversionContext): string {
   if (config.string('dataFormat', 'channelsLast') !== 'channelsLast') {
     config.fail("only dataFormat 'channelsLast' (the tfjs default) can be exported");
   }
+  ctx.requireRank(4, config.layer.name);
+  return config.layer.name;
 }
 
 /**
@@ -64,9 +67,7 @@ function activationOption(config: LayerConfig, ctx: ConversionContext): void {
 }
 
 const conv2d: LayerConverter = (config, ctx) => {
-  channelsLast(config);
-  const scope = config.layer.name;
-  ctx.requireRank(4, scope);
+  const scope = imageLayer(config, ctx);
   const weights = config.weights();
   const kernel = weights.get('kernel')!;
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
@@ -95,9 +96,7 @@ const conv2d: LayerConverter = (config, ctx) => {
 
 function pooling(opType: 'MaxPool' | 'AveragePool'): LayerConverter {
   return (config, ctx) => {
-    channelsLast(config);
-    const scope = config.layer.name;
-    ctx.requireRank(4, scope);
+    const scope = imageLayer(config, ctx);
     const window = config.pair('poolSize', 2);
     const strides = config.has('strides') ? config.pair('strides') : window;
     const { pads, outHeight, outWidth } = windowGeometry(config, ctx.current.shape, window, strides);
@@ -111,9 +110,7 @@ function pooling(opType: 'MaxPool' | 'AveragePool'): LayerConverter {
 
 function globalPooling(opType: 'ReduceMean' | 'ReduceMax'): LayerConverter {
   return (config, ctx) => {
-    channelsLast(config);
-    const scope = config.layer.name;
-    ctx.requireRank(4, scope);
+    const scope = imageLayer(config, ctx);
     const keepDims = config.boolean('keepDims', false);
     const axes = ctx.current.layout === 'nchw' ? [2, 3] : [1, 2];
     const channels = ctx.current.shape[3]!;
@@ -178,9 +175,7 @@ const flatten: LayerConverter = (config, ctx) => {
 };
 
 const zeroPadding2d: LayerConverter = (config, ctx) => {
-  channelsLast(config);
-  const scope = config.layer.name;
-  ctx.requireRank(4, scope);
+  const scope = imageLayer(config, ctx);
   const padding = config.layer.getConfig()['padding'];
   const [[top, bottom], [left, right]] = (
     typeof padding === 'number'
