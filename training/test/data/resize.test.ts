@@ -52,7 +52,8 @@ describe('padGeometry', () => {
 
 describe('resizeWithPad agrees with tfjs resizeBilinear + pad', () => {
   // resizeWithPad rounds to float32 at each step as TensorFlow's kernel does; tfjs's CPU kernel
-  // computes in float64. Max |difference| on the 0-255 scale over 20 random images per shape.
+  // computes in float64. Max |difference| on the 0-255 scale over 20 random images per shape
+  // (measured: 20x16 3.7e-4, 16x20 3.5e-4, 45x30 7.6e-4, 7x9 1.1e-4, 100x61 1.2e-3).
   test.each([
     [20, 16],
     [16, 20],
@@ -70,7 +71,8 @@ describe('resizeWithPad agrees with tfjs resizeBilinear + pad', () => {
 });
 
 describe('resizeImageFileWithPad (sharp) agrees with the pure version', () => {
-  // sharp returns uint8, so rounding alone accounts for 0.5; libvips's fixed-point bilinear adds a little.
+  // sharp returns uint8, so rounding alone accounts for 0.5; libvips's fixed-point bilinear adds a
+  // little (measured: 0.59-0.61 of 255 on these shapes; at most 1 grey level after rounding both).
   test.each([
     [20, 16],
     [16, 20],
