@@ -33,7 +33,8 @@ function fetchCommand(cli: Argv<CommandContext>): Argv<CommandContext> {
       const how = { present: 'already present', download: `downloaded from ${EMNIST_GZIP_URL}`, local: `copied from ${args.from}` }[result.origin];
       process.stdout.write(`EMNIST Letters: ${result.trainImages} train and ${result.testImages} test images (${how})\n`);
       process.stdout.write(`${terminalTable(result.files, [{ header: 'file', value: (file) => file }])}\n`);
-      process.stdout.write('next: letters data inspect --dataset emnist-letters\n');
+      const dataDir = args.dataDir === undefined ? '' : ` --data-dir ${args.dataDir}`;
+      process.stdout.write(`next: letters data inspect --dataset emnist-letters${dataDir}\n`);
     },
   );
 }
