@@ -162,6 +162,15 @@ describe('zip on disk', () => {
     }
   });
 
+  test('reads a zip64 archive (Info-ZIP `zip -fz`: zip64 end record, sizes in the zip64 extra field)', async () => {
+    const path = join(tmp(), 'zip64.zip');
+    writeFileSync(path, bytes(zip64FromInfoZip));
+    await withZip(path, async (zip) => {
+      expect(zip.entries.get('gzip/a.txt')).toMatchObject({ method: 8, size: 300, compressedSize: 12 });
+      expect(new TextDecoder().decode(await zip.read('gzip/a.txt'))).toBe('zip64 '.repeat(50));
+    });
+  });
+
   test('reads only the members asked for: a damaged other member does not matter', async () => {
     const archive = zipSync(members, { level: 6 });
     const path = join(tmp(), 'damaged.zip');
@@ -191,3 +200,7 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
 
 const npzFromNumpy =
   'UEsDBC0AAAAAAAAAIQAyr6e1//////////8KABQAaW1hZ2VzLm5weQEAEACIAAAAAAAAAIgAAAAAAAAAk05VTVBZAQB2AHsnZGVzY3InOiAnfHUxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIsIDIpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAQABAAEAAVBLAwQtAAAAAAAAACEANJoJTP//////////CgAUAGxhYmVscy5ucHkBABAAggAAAAAAAACCAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJ3x1MScsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgyLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKARpQSwECLQMtAAAAAAAAACEAMq+ntYgAAACIAAAACgAAAAAAAAAAAAAAgAEAAAAAaW1hZ2VzLm5weVBLAQItAy0AAAAAAAAAIQA0mglMggAAAIIAAAAKAAAAAAAAAAAAAACAAcQAAABsYWJlbHMubnB5UEsFBgAAAAACAAIAcAAAAIIBAAAAAA==';
+
+// `zip -fz -9 t.zip gzip/a.txt` (Info-ZIP 3.0) with a.txt = 'zip64 ' x 50.
+const zip64FromInfoZip =
+  'UEsDBC0AAgAIAGYBeF0kWigW//////////8KABQAZ3ppcC9hLnR4dAEAEAAsAQAAAAAAAAwAAAAAAAAAq8osMDNRqBoliSABUEsBAh4DLQACAAgAZgF4XSRaKBYMAAAA/////woADAAAAAAAAQAAAKSBAAAAAGd6aXAvYS50eHQBAAgALAEAAAAAAABQSwYGLAAAAAAAAAAeAy0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAARAAAAAAAAABIAAAAAAAAAFBLBgcAAAAAjAAAAAAAAAABAAAAUEsFBgAAAAABAAEARAAAAP////8AAA==';
