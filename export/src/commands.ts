@@ -96,6 +96,9 @@ export const exportCommands: LettersCommand = (cli) =>
               ['max |tfjs - onnx|', parity.maxAbsDiff.toExponential(2)],
               ['mean |tfjs - onnx|', parity.meanAbsDiff.toExponential(2)],
               ['argmax agreement', `${(100 * parity.argmaxAgreement).toFixed(2)}%`],
+              ...(parity.imageArgmaxAgreement === null
+                ? []
+                : [['argmax agreement (real images)', `${(100 * parity.imageArgmaxAgreement).toFixed(2)}%`]]),
               ['tolerance', parity.tolerance.toExponential(2)],
             ],
             [

@@ -4,6 +4,7 @@ import { LettersError } from '@letters/training';
 import { exportToOnnx } from '../src/export-model.ts';
 import { decodeModel, encodeModel, DataType } from '../src/onnx/schema.ts';
 import { summarizeOnnx } from '../src/onnx/summary.ts';
+import { runWithOnnxruntimeNode } from '../src/verify/parity.ts';
 import { head, seeded, sequential, useCpuBackend } from './helpers.ts';
 
 beforeAll(useCpuBackend);
@@ -38,6 +39,18 @@ describe('the ONNX schema, round trip', () => {
     // Re-encoding what was parsed gives the same bytes: nothing is lost or invented by the schema.
     expect(Buffer.from(encodeModel(decoded)).equals(Buffer.from(onnx))).toBe(true);
     expect(report.bytes).toBe(onnx.byteLength);
+  });
+
+  test('the batch dimension is free: batches of 1 and 5 run and match tfjs', async () => {
+    const model = convnet();
+    const { onnx } = await exportToOnnx(model);
+    for (const n of [1, 5]) {
+      const batch = tf.tidy(() => tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', n).dataSync() as Float32Array);
+      const actual = await runWithOnnxruntimeNode(onnx, batch, [n, 28, 28, 1]);
+      const expected = tf.tidy(() => (model.predict(tf.tensor4d(batch, [n, 28, 28, 1])) as tf.Tensor).dataSync());
+      expect(actual).toHaveLength(n * 27);
+      actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    }
   });
 
   test('weights are stored exactly: Conv kernels as OIHW, Dense kernels as they are', async () => {
