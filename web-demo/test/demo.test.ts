@@ -10,7 +10,7 @@ import type { PageState } from '../src/main.ts';
 import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from './helpers/browser.ts';
-import { drawStrokes, GLYPHS, settled } from './helpers/draw.ts';
+import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
 import { trainFixtureModel } from './helpers/model.ts';
 
 /** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
@@ -108,6 +108,16 @@ describe('letters demo in Chromium', () => {
     });
   }
 
+  it('draws with touch as well as with the mouse', async () => {
+    const { page } = await openPage();
+    await touchStrokes(browser.context, page, GLYPHS.T!);
+    await settled(page);
+    const state = await pageState(page);
+    expect(state.source).toBe('drawing');
+    expect(state.top[0]!.label).toBe('T');
+    await page.close();
+  });
+
   it('classifies an opened or dropped image file as `letters score` does, and reports a file it cannot decode', async () => {
     const { page } = await openPage();
     const images = join(inject('fixtures'), 'images');
@@ -141,7 +151,7 @@ describe('letters demo in Chromium', () => {
     const text = join(dir, 'notes.png');
     await writeFile(text, 'not an image');
     await page.locator('#file').setInputFiles(text);
-    await expect.poll(() => page.locator('#status').innerText()).toContain('notes.png: not an image');
+    await expect.poll(() => page.locator('#status').innerText(), { timeout: 30_000 }).toContain('notes.png: not an image');
     await page.close();
   });
 
@@ -155,7 +165,7 @@ describe('letters demo in Chromium', () => {
     const page = await browser.context.newPage();
     try {
       await page.goto(`${synthetic.url}?parity`);
-      await expect.poll(() => page.locator('#parity-status').innerText()).toMatch(/Could not run.*synthetic/);
+      await expect.poll(() => page.locator('#parity-status').innerText(), { timeout: 30_000 }).toMatch(/Could not run.*synthetic/);
       expect(await page.evaluate(() => window.__parity)).toBeUndefined();
     } finally {
       await page.close();

@@ -33,6 +33,7 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ARGS,
     viewport: { width: 1000, height: 660 },
+    hasTouch: true,
     deviceScaleFactor: 1,
   });
   return {

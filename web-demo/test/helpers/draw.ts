@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** A pen stroke as points in the pad's unit square (x right, y down). */
 export type Stroke = readonly (readonly [number, number])[];
@@ -18,17 +18,39 @@ export const GLYPHS: Readonly<Record<string, readonly Stroke[]>> = {
   O: [ellipse(0.5, 0.5, 0.24, 0.3)],
 };
 
-/** Draws strokes on the page's canvas with real mouse events (down, moves, up). */
-export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promise<void> {
+/** The stroke's points in page pixels, with `steps` evenly spaced points on each segment. */
+async function pagePoints(page: Page, stroke: Stroke, steps: number): Promise<{ x: number; y: number }[]> {
   const box = await page.locator('#canvas').boundingBox();
   if (!box) throw new Error('the drawing canvas is not visible');
-  const at = ([x, y]: readonly [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  const points = [{ x: stroke[0]![0], y: stroke[0]![1] }];
+  for (const [x, y] of stroke.slice(1)) {
+    const from = points.at(-1)!;
+    for (let i = 1; i <= steps; i++) points.push({ x: from.x + ((x - from.x) * i) / steps, y: from.y + ((y - from.y) * i) / steps });
+  }
+  return points.map((p) => ({ x: box.x + p.x * box.width, y: box.y + p.y * box.height }));
+}
+
+/** Draws strokes on the page's canvas with real mouse events (down, moves, up). */
+export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promise<void> {
   for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]!));
+    const [first, ...rest] = await pagePoints(page, stroke, 4);
+    await page.mouse.move(first!.x, first!.y);
     await page.mouse.down();
-    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 4 });
+    for (const p of rest) await page.mouse.move(p.x, p.y);
     await page.mouse.up();
   }
+}
+
+/** Draws strokes with a finger: touch events through the DevTools protocol, as a touch screen sends them. */
+export async function touchStrokes(context: BrowserContext, page: Page, strokes: readonly Stroke[]): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  for (const stroke of strokes) {
+    const [first, ...rest] = await pagePoints(page, stroke, 4);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [first!] });
+    for (const p of rest) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
 }
 
 /** Waits until the page has classified its latest pixels. */
