@@ -86,7 +86,7 @@ async function classify(): Promise<void> {
   const top = current.topK(probabilities, 5);
   predictions.show(top);
   window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: current.info.id };
-  setStatus(`${current.info.name} · ${elapsed.toFixed(1)} ms per run`);
+  setStatus([current.info.name, current.info.description, `${elapsed.toFixed(1)} ms per run`].filter(Boolean).join(' · '));
 }
 
 /**
@@ -232,6 +232,7 @@ async function runParityPage(current: WebModel): Promise<void> {
     ['This browser', result.runtime],
     ['Max |difference|', result.maxAbsDiff.toExponential(2)],
     ['Argmax agreement', `${result.argmaxAgreement} / ${result.count}`],
+    ['Largest difference at', `image ${result.worstIndex + 1}`],
   ]);
   const pass = result.maxAbsDiff <= 1e-4 && result.argmaxAgreement === result.count;
   show(pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.', pass ? 'pass' : 'fail');

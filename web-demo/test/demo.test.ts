@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +9,7 @@ import { Classifier } from '@letters/inference';
 import { LettersError } from '@letters/training';
 import type { ParityResult } from '../src/api.ts';
 import type { PageState } from '../src/main.ts';
+import { buildIsStale } from '../server/build.ts';
 import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from './helpers/browser.ts';
@@ -16,6 +19,8 @@ import { trainFixtureModel } from './helpers/model.ts';
 /** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
 const shots = join(tmpdir(), 'letters-web-demo-screenshots');
 const readmeShot = process.env.LETTERS_DEMO_SCREENSHOT;
+/** The `letters` CLI as npm installs it (the bin of @letters/inference). */
+const LETTERS_BIN = resolve(import.meta.dirname, '../../node_modules/.bin/letters');
 
 let dir: string;
 let tuned: string;
@@ -232,5 +237,27 @@ describe('letters demo input checks', () => {
     const error = await startError([tuned], port);
     expect(error).toBeInstanceOf(LettersError);
     expect(String(error)).toContain(`--port ${port}: already in use`);
+  });
+
+  it('letters demo serves until interrupted, then exits cleanly', async () => {
+    const child = spawn(
+      process.execPath,
+      [LETTERS_BIN, 'demo', '--model', tuned, '--port', '0', '--json', '--data-dir', inject('sharedData')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
+    const { url } = JSON.parse(line.toString()) as { url: string };
+    const page = await fetch(url);
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(await page.text()).toContain('<canvas id="canvas"');
+    const list = (await (await fetch(`${url}api/models`)).json()) as { defaultId: string };
+    expect(list.defaultId).toBe('fixtures-tuned');
+    expect(await buildIsStale()).toBe(false);
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
