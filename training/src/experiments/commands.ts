@@ -128,7 +128,6 @@ const trainCommand: LettersCommand = (cli) =>
         evaluateTest: true,
         quiet: args.quiet || args.json,
       });
-      if (result.resumedEpochs > 0) log(`resumed after epoch ${result.resumedEpochs} from ${outDir}.resume`);
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ ...result, dir: outDir, dataset: data.source }, null, 2)}\n`);
         return;

@@ -23,6 +23,11 @@ export class ProgressBar implements Callback {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
+  onTrainBegin(state: TrainingState): void {
+    const done = state.history.length;
+    if (done > 0) this.log(`${this.prefix()}resuming after epoch ${done} of ${state.epochs} from the checkpoint`);
+  }
+
   onEpochBegin(epoch: number, state: TrainingState): void {
     const prefix = this.options.label ? `${this.options.label} ` : '';
     this.bar = progressBar({ label: `${prefix}epoch ${epoch}/${state.epochs}`, total: state.trainCount, unit: 'images', quiet: this.options.quiet });
@@ -39,16 +44,19 @@ export class ProgressBar implements Callback {
   onEpochEnd(log: EpochLog, state: TrainingState): void {
     this.bar?.stop();
     this.bar = undefined;
-    const prefix = this.options.label ? `${this.options.label}: ` : '';
     const validation = log.valLoss === undefined ? '' : ` | val_loss ${log.valLoss.toFixed(4)} val_acc ${log.valAccuracy?.toFixed(4)}`;
     this.log(
-      `${prefix}epoch ${log.epoch}/${state.epochs}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)}${validation}` +
+      `${this.prefix()}epoch ${log.epoch}/${state.epochs}: loss ${log.loss.toFixed(4)} acc ${log.accuracy.toFixed(4)}${validation}` +
         ` | lr ${log.learningRate.toPrecision(3)} | ${log.seconds.toFixed(1)} s`,
     );
   }
 
   onTrainEnd(state: TrainingState): void {
     this.bar?.stop();
-    if (state.stopReason) this.log(`${this.options.label ? `${this.options.label}: ` : ''}${state.stopReason}`);
+    if (state.stopReason) this.log(`${this.prefix()}${state.stopReason}`);
+  }
+
+  private prefix(): string {
+    return this.options.label ? `${this.options.label}: ` : '';
   }
 }

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadModel, readModelExtras } from '../../src/models/index.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -76,5 +77,38 @@ describe('letters train / tune: bad input fails before training with one clear l
     expect(result.stderr).toContain(`letters: --model ${config}: numClasses is 10, but dataset letters-sample has 27 classes`);
     expect(result.stderr).not.toContain('epoch 1');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('letters train after kill -9', () => {
+  it('resumes from the last completed epoch and leaves a valid model directory', async () => {
+    const config = join(root, 'small-dense.json');
+    await writeFile(config, JSON.stringify({ preset: 'dense', denseUnits: [32], batchSize: 16 }));
+    const out = join(root, 'resumed');
+    const args = ['train', '--model', config, '--dataset', 'letters-sample', '--data-dir', inject('sharedData'), '--limit', '600'];
+    const run = [...args, '--epochs', '6', '--out', out, '--backend', 'cpu', '--quiet'];
+    // Killed as soon as epoch 3 is reported: the checkpoint of epoch 2 is on disk by then.
+    const killed = await new Promise<string | null>((resolve, reject) => {
+      const proc = spawn(join(repo, 'node_modules/.bin/letters'), run, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      proc.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('epoch 3/6')) proc.kill('SIGKILL');
+      });
+      proc.on('error', reject);
+      proc.on('close', (_code, signal) => resolve(signal));
+    });
+    expect(killed).toBe('SIGKILL');
+    expect((await loadModel(out)).countParams()).toBeGreaterThan(0);
+
+    const result = await letters(run);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/resuming after epoch [2-5] of 6 from the checkpoint/);
+    expect(result.stderr).not.toContain('epoch 1/6');
+    expect(result.stderr).toContain('epoch 6/6');
+    const extras = await readModelExtras(out);
+    expect(extras.history?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(extras.metrics?.split).toBe('test');
+    expect(await readdir(root)).not.toContain('resumed.resume');
   });
 });
