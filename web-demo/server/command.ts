@@ -1,10 +1,23 @@
 import { once } from 'node:events';
-import type { LettersCommand } from '@letters/training';
+import { resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { LettersError, type LettersCommand } from '@letters/training';
 import { parityFromDataset } from './parity.ts';
 import { startDemoServer } from './serve.ts';
 
 /** Parity images come from this dataset by default: real letters, the project's development set. */
 const DEFAULT_PARITY_DATASET = 'byclass-letters';
+
+/** The exported models in a folder, such as the pipeline's `runs/`. */
+async function modelsIn(dir: string): Promise<string[]> {
+  const models = (await glob('*.onnx', { cwd: dir, absolute: true })).sort();
+  if (models.length === 0) {
+    throw new LettersError(
+      `--runs ${resolve(dir)}: no .onnx files; run \`letters pipeline\` first or pass --model <model.onnx>`,
+    );
+  }
+  return models;
+}
 
 /** `letters demo`: build the page if needed and serve it with the models, offline, until Ctrl-C. */
 export const demoCommands: LettersCommand = (cli) =>
@@ -17,8 +30,12 @@ export const demoCommands: LettersCommand = (cli) =>
           model: {
             type: 'string',
             array: true,
-            demandOption: 'pass --model <model.onnx> (from `letters export`), once per model to offer',
-            describe: 'Exported .onnx model to offer; repeat for several. A name with "tuned" is the default',
+            describe: 'Exported .onnx model to offer; repeat for several (default: every .onnx in --runs)',
+          },
+          runs: {
+            type: 'string',
+            default: 'runs',
+            describe: 'Folder whose .onnx files are offered when no --model is given (`letters pipeline --out`)',
           },
           port: { type: 'number', default: 4173, describe: 'Port to listen on (0: any free port)' },
           host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
@@ -32,10 +49,11 @@ export const demoCommands: LettersCommand = (cli) =>
             describe: 'Real dataset whose test images the parity page runs in both runtimes',
           },
         })
-        .example('$0 demo --model tuned.onnx --model baseline.onnx', 'offer two models on :4173'),
+        .example('$0 demo', 'offer the models `letters pipeline` wrote (runs/*.onnx), tuned.onnx by default')
+        .example('$0 demo --model a.onnx --model b.onnx --port 8080', 'offer two models on :8080'),
     async (args) => {
       const server = await startDemoServer({
-        models: args.model,
+        models: args.model ?? (await modelsIn(args.runs)),
         port: args.port,
         host: args.host,
         quiet: args.quiet || args.json,

@@ -55,8 +55,8 @@ async function readModel(path: string, id: string): Promise<ServedModel> {
 }
 
 /**
- * Reads the models to serve. The default is the tuned model (a file name containing "tuned") when
- * there is one, else the first given.
+ * Reads the models to serve. The default is the tuned model (a file name containing "tuned", as the
+ * pipeline's `tuned.onnx`) when there is one, else the first given.
  */
 export async function loadCatalog(paths: readonly string[]): Promise<ModelCatalog> {
   if (paths.length === 0) throw new LettersError('no models to serve: pass --model <model.onnx> (from `letters export`)');

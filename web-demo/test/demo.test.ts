@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Classifier } from '@letters/inference';
 import { LettersError } from '@letters/training';
-import type { ParityResult } from '../src/api.ts';
+import type { ModelList, ParityResult } from '../src/api.ts';
 import type { PageState } from '../src/main.ts';
 import { buildIsStale } from '../server/build.ts';
 import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
@@ -24,6 +24,7 @@ const LETTERS_BIN = resolve(import.meta.dirname, '../../node_modules/.bin/letter
 
 let dir: string;
 let tuned: string;
+let baseline: string;
 let server: DemoServer;
 let browser: Browser;
 let node: Classifier;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'letters-web-demo-'));
   await mkdir(shots, { recursive: true });
   tuned = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-tuned', 10);
-  const baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
+  baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
   server = await startDemoServer({
     models: [baseline, tuned],
     port: 0,
@@ -239,12 +240,14 @@ describe('letters demo input checks', () => {
     expect(String(error)).toContain(`--port ${port}: already in use`);
   });
 
-  it('letters demo serves until interrupted, then exits cleanly', async () => {
-    const child = spawn(
-      process.execPath,
-      [LETTERS_BIN, 'demo', '--model', tuned, '--port', '0', '--json', '--data-dir', inject('sharedData')],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  it('letters demo offers the models of a runs folder until interrupted, then exits cleanly', async () => {
+    const runs = join(dir, 'runs');
+    await mkdir(runs);
+    await copyFile(baseline, join(runs, 'baseline-dense.onnx'));
+    await copyFile(tuned, join(runs, 'tuned.onnx'));
+    const child = spawn(process.execPath, [LETTERS_BIN, 'demo', '--runs', runs, '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [line] = (await once(child.stdout, 'data')) as [Buffer];
@@ -252,8 +255,9 @@ describe('letters demo input checks', () => {
     const page = await fetch(url);
     expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(await page.text()).toContain('<canvas id="canvas"');
-    const list = (await (await fetch(`${url}api/models`)).json()) as { defaultId: string };
-    expect(list.defaultId).toBe('fixtures-tuned');
+    const list = (await (await fetch(`${url}api/models`)).json()) as ModelList;
+    expect(list.models.map((m) => m.id)).toEqual(['baseline-dense', 'tuned']);
+    expect(list.defaultId).toBe('tuned');
     expect(await buildIsStale()).toBe(false);
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
