@@ -99,10 +99,11 @@ export interface RawGreyImage {
 }
 
 /**
- * The same resize-with-pad through sharp (libvips, bilinear kernel) for image files or encoded
- * bytes (PNG, JPEG, ... as sharp reads them; EXIF orientation applied; transparency flattened onto
- * the background) or raw grey pixels. Returns `targetHeight * targetWidth` uint8 grey values.
- * `invert` turns dark ink on a light background into light on dark before padding with zeros.
+ * The same resize-with-pad through sharp (libvips's affine transform with its bilinear
+ * interpolator, edges clamped as TensorFlow does) for image files or encoded bytes (PNG, JPEG, ...
+ * as sharp reads them; EXIF orientation applied; transparency flattened onto the background) or raw
+ * grey pixels. Returns `targetHeight * targetWidth` uint8 grey values. `invert` turns dark ink on a
+ * light background into light on dark before padding with zeros.
  */
 export async function resizeImageFileWithPad(
   input: string | Uint8Array | RawGreyImage,
@@ -110,26 +111,8 @@ export async function resizeImageFileWithPad(
   targetWidth: number,
   options: { invert?: boolean } = {},
 ): Promise<Uint8Array> {
-  const name = typeof input === 'string' ? input : 'image';
-  let grey: RawGreyImage;
-  if (input instanceof Uint8Array || typeof input === 'string') {
-    try {
-      const { data, info } = await sharp(input)
-        .rotate()
-        .flatten({ background: options.invert ? '#ffffff' : '#000000' })
-        .greyscale()
-        .toColourspace('b-w')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      grey = { pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), height: info.height, width: info.width };
-    } catch (error) {
-      throw new LettersError(`${name}: cannot read the image (${(error as Error).message}); use a PNG, JPEG, WebP, GIF or TIFF file`, {
-        cause: error,
-      });
-    }
-  } else {
-    grey = input;
-  }
+  const grey =
+    input instanceof Uint8Array || typeof input === 'string' ? await decodeGrey(input, options.invert ? '#ffffff' : '#000000') : input;
   checkSizes(grey.pixels.length, grey.height, grey.width, targetHeight, targetWidth);
   const g = padGeometry(grey.height, grey.width, targetHeight, targetWidth);
   const raw = (pixels: Uint8Array, height: number, width: number) => sharp(pixels, { raw: { width, height, channels: 1 } });
@@ -149,7 +132,7 @@ export async function resizeImageFileWithPad(
   });
   if (options.invert) scaled = scaled.negate();
   const { data, info } = await scaled.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  const padded = await toGrey(
+  return toGrey(
     raw(new Uint8Array(data.buffer, data.byteOffset, data.length), info.height, info.width)
       .extract({ left: 0, top: 0, width: g.resizedWidth, height: g.resizedHeight })
       .extend({
@@ -160,7 +143,24 @@ export async function resizeImageFileWithPad(
         background: '#000000',
       }),
   );
-  return padded;
+}
+
+async function decodeGrey(input: string | Uint8Array, background: string): Promise<RawGreyImage> {
+  try {
+    const { data, info } = await sharp(input)
+      .autoOrient()
+      .flatten({ background })
+      .greyscale()
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), height: info.height, width: info.width };
+  } catch (error) {
+    const name = typeof input === 'string' ? input : 'image bytes';
+    throw new LettersError(`${name}: cannot read the image (${(error as Error).message}); use a PNG, JPEG, WebP, GIF or TIFF file`, {
+      cause: error,
+    });
+  }
 }
 
 /**

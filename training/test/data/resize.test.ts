@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { LettersError } from '../../src/common/index.ts';
 import { padGeometry, resizeImageFileWithPad, resizeImageSetWithPad, resizeWithPad } from '../../src/data/resize.ts';
 import { createRandom } from '../../src/data/random.ts';
 import type { ImageSet } from '../../src/data/types.ts';
@@ -95,8 +96,10 @@ describe('resizeImageFileWithPad (sharp) agrees with the pure version', () => {
     expect(maxDifference(viaSharp, resizeWithPad(pixels, 20, 16, 28, 28))).toBeLessThan(1);
   });
 
-  test('bytes that are not an image give a LettersError naming the problem', async () => {
-    await expect(resizeImageFileWithPad(new Uint8Array([1, 2, 3]), 28, 28)).rejects.toThrow(/cannot read the image/);
+  test('bytes that are not an image, or a missing file, give a LettersError naming the problem', async () => {
+    await expect(resizeImageFileWithPad(new Uint8Array([1, 2, 3]), 28, 28)).rejects.toThrow(LettersError);
+    await expect(resizeImageFileWithPad(new Uint8Array([1, 2, 3]), 28, 28)).rejects.toThrow(/image bytes: cannot read the image/);
+    await expect(resizeImageFileWithPad('/nonexistent/letter.png', 28, 28)).rejects.toThrow(/\/nonexistent\/letter.png: cannot read/);
   });
 });
 
