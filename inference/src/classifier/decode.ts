@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { LettersError } from '@letters/training';
 import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
@@ -22,17 +22,11 @@ export const DEFAULT_MAX_PIXELS = Math.min(25_000_000, MAX_PIXELS);
 export async function decodeImage(input: string | Uint8Array, limits: DecodeLimits = {}, source?: string): Promise<RawImage> {
   const name = source ?? (typeof input === 'string' ? input : 'image bytes');
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
-  let bytes: Uint8Array;
   try {
-    if (typeof input === 'string') {
-      const { size } = await stat(input);
-      if (size > maxBytes) throw new Error(`file of ${size} bytes exceeds the limit of ${maxBytes} bytes`);
-      bytes = await readFile(input);
-    } else {
-      bytes = input;
-    }
-    if (bytes.length > maxBytes) throw new Error(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes`);
-    const { data, info } = await sharp(bytes, {
+    // Files go to sharp by path (read in its own thread); their size is checked first.
+    const size = typeof input === 'string' ? (await stat(input)).size : input.length;
+    if (size > maxBytes) throw new Error(`${size} bytes exceed the limit of ${maxBytes} bytes`);
+    const { data, info } = await sharp(input, {
       limitInputPixels: limits.maxPixels ?? DEFAULT_MAX_PIXELS,
       failOn: 'error',
       autoOrient: true,

@@ -3,6 +3,8 @@ import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../p
 import { decodeImage, type DecodeLimits } from './decode.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+/** v / 255 for every byte: a table lookup converts a batch several times faster than dividing. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /**
  * Images already in the model's layout, [count, 28, 28, 1] row-major, white ink on black:
@@ -31,7 +33,10 @@ export function modelImages(images: ModelImages): Float32Array {
       `model images: ${data.length} values for ${count} images of 28x28; pass count * 784 values`,
     );
   }
-  return data instanceof Float32Array ? data : Float32Array.from(data, (v) => v / 255);
+  if (data instanceof Float32Array) return data;
+  const floats = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) floats[i] = BYTE_TO_UNIT[data[i]!]!;
+  return floats;
 }
 
 function isModelImages(input: ClassifierInput): input is ModelImages {
