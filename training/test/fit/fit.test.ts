@@ -11,6 +11,7 @@ import {
   LearningRateScheduler,
   ModelCheckpoint,
   createOptimizer,
+  setLearningRate,
   type Callback,
   type FitOptions,
 } from '../../src/fit/index.ts';
@@ -121,6 +122,21 @@ describe('fit', () => {
       options({ epochs: 4, callbacks: [new LearningRateScheduler({ kind: 'step', every: 2, factor: 0.5 }, 0.004)] }),
     );
     expect(result.epochs.map((e) => e.learningRate)).toEqual([0.004, 0.004, 0.002, 0.002]);
+  });
+
+  it.each(['adam', 'rmsprop', 'sgd', 'momentum'] as const)('changes the step size of %s between steps', async (name) => {
+    const m = model();
+    const optimizer = createOptimizer({ name, learningRate: 0.01 });
+    const step = createTrainStep(m, optimizer);
+    const batch = { images: Float32Array.from(train.images.subarray(0, 32 * 784), (p) => p / 255), labels: Int32Array.from(train.labels.subarray(0, 32)), size: 32, height: 28, width: 28 };
+    const kernel = () => m.getWeights()[0].dataSync().slice();
+    setLearningRate(optimizer, 0);
+    const before = kernel();
+    await step.run(batch);
+    expect(kernel()).toEqual(before);
+    setLearningRate(optimizer, 0.01);
+    await step.run(batch);
+    expect(kernel()).not.toEqual(before);
   });
 
   it('resumes from a checkpoint exactly where an uninterrupted run would be', async () => {
