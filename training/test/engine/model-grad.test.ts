@@ -82,8 +82,12 @@ describe('whole-model gradients on wasm match the cpu backend', () => {
     // Centred inputs: tanh/selu/BatchNorm make whole pooling windows negative.
     const xValues = randomValues(batch * tf.util.sizeFromShape(inputShape), 11);
     const labels = Int32Array.from({ length: batch }, (_, i) => i % classes);
-    const gradients = () =>
-      tf.tidy(() => lossGradients(model, tf.tensor(xValues, [batch, ...inputShape]), tf.tensor1d(labels, 'int32')).map((g) => g.dataSync() as Float32Array));
+    const gradients = () => {
+      const tensors = tf.tidy(() => lossGradients(model, tf.tensor(xValues, [batch, ...inputShape]), tf.tensor1d(labels, 'int32')));
+      const values = tensors.map((g) => g.dataSync() as Float32Array);
+      tf.dispose(tensors);
+      return values;
+    };
     const cpu = gradients();
     await initBackend({ backend: 'wasm' });
     const wasm = gradients();

@@ -4,6 +4,8 @@ import { batchMatMulWithTransposes } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
+import { fastMean, fastSum } from './reduce-leading.ts';
+import { fastTile } from './tile.ts';
 
 let registered = false;
 
@@ -15,24 +17,20 @@ let registered = false;
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
-  const stockBatchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm')!;
+  const stock = (name: string) => tf.getKernel(name, 'wasm')!;
   const kernels = [
     conv2DBackpropFilterConfig,
     conv2DBackpropInputConfig,
     maxPoolGradConfig,
-    batchMatMulWithTransposes(stockBatchMatMul),
+    batchMatMulWithTransposes(stock(tf.BatchMatMul)),
+    fastTile(stock(tf.Tile)),
+    fastSum(stock(tf.Sum)),
+    fastMean(stock(tf.Mean)),
   ];
   for (const kernel of kernels) {
-    const stock = tf.getKernel(kernel.kernelName, 'wasm');
-    if (stock !== undefined) tf.unregisterKernel(kernel.kernelName, 'wasm');
-    tf.registerKernel({ ...kernel, setupFunc: stock?.setupFunc ?? kernel.setupFunc });
+    const replaced = tf.getKernel(kernel.kernelName, 'wasm');
+    if (replaced !== undefined) tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel({ ...kernel, setupFunc: replaced?.setupFunc ?? kernel.setupFunc });
   }
 }
 
-/** Names of the kernels this pack provides, for tests and the kernel README. */
-export const wasmTrainingKernelNames = [
-  tf.Conv2DBackpropFilter,
-  tf.Conv2DBackpropInput,
-  tf.MaxPoolGrad,
-  tf.BatchMatMul,
-] as const;

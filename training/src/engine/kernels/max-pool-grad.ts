@@ -14,31 +14,36 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, info: tf.back
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  // Per-channel running maxima for one output pixel: the inner loops run over contiguous channels.
+  const max = new Float32Array(channels);
+  const argmax = new Int32Array(channels);
   dx.fill(0);
-  let o = 0;
-  for (let n = 0; n < batchSize; n++) {
+  for (let n = 0, o = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const ihStart = oh * strideHeight - padTop;
-      for (let ow = 0; ow < outWidth; ow++) {
+      for (let ow = 0; ow < outWidth; ow++, o += channels) {
         const iwStart = ow * strideWidth - padLeft;
-        for (let c = 0; c < channels; c++, o++) {
-          let max = Number.NEGATIVE_INFINITY;
-          let argmax = -1;
-          for (let kh = 0; kh < effectiveFilterHeight; kh += dilationHeight) {
-            const ih = ihStart + kh;
-            if (ih < 0 || ih >= inHeight) continue;
-            for (let kw = 0; kw < effectiveFilterWidth; kw += dilationWidth) {
-              const iw = iwStart + kw;
-              if (iw < 0 || iw >= inWidth) continue;
-              const index = ((n * inHeight + ih) * inWidth + iw) * channels + c;
-              const value = x[index]!;
-              if (value > max || argmax < 0) {
-                max = value;
-                argmax = index;
+        max.fill(Number.NEGATIVE_INFINITY);
+        argmax.fill(-1);
+        for (let kh = 0; kh < effectiveFilterHeight; kh += dilationHeight) {
+          const ih = ihStart + kh;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < effectiveFilterWidth; kw += dilationWidth) {
+            const iw = iwStart + kw;
+            if (iw < 0 || iw >= inWidth) continue;
+            const base = ((n * inHeight + ih) * inWidth + iw) * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = x[base + c]!;
+              if (value > max[c]!) {
+                max[c] = value;
+                argmax[c] = base + c;
               }
             }
           }
-          if (argmax >= 0) dx[argmax]! += dy[o]!;
+        }
+        for (let c = 0; c < channels; c++) {
+          const at = argmax[c]!;
+          if (at >= 0) dx[at]! += dy[o + c]!;
         }
       }
     }

@@ -1,0 +1,138 @@
+/**
+ * Training throughput: images/s and seconds per 124,800-image epoch (the EMNIST Letters train
+ * split) for the toolkit's models on each available backend.
+ *
+ *   npm run bench:train [-- --json] [-- --markdown] [-- --runs 5] [-- --batches 10] [-- --threads 1,2]
+ *
+ * Every variant is measured `runs` times, interleaved (run 1 of every variant, then run 2, ...)
+ * so that load from other processes spreads over all variants alike; the table shows medians.
+ * The cpu backend gets one run of two batches: it trains a convnet at about 2 images/s.
+ */
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { markdownTable, progressBar, terminalTable, type Column } from '../src/common/index.ts';
+import { createTrainStep, describeBackend, initBackend, type BackendInfo, type TrainStep } from '../src/engine/index.ts';
+import { createOptimizer } from '../src/fit/index.ts';
+import { buildModel, CONVNET_MODEL, DENSE_MODEL, type ModelConfig } from '../src/models/index.ts';
+
+const epochImages = 124_800;
+const batchSize = 128;
+
+const models: Record<string, ModelConfig> = {
+  dense: DENSE_MODEL,
+  convnet: CONVNET_MODEL,
+  'convnet + batchnorm': { ...CONVNET_MODEL, batchNorm: 'beforeActivation' },
+  'wide convnet': { ...CONVNET_MODEL, filters: [64, 128, 128], denseUnits: [128] },
+};
+
+export interface BenchRow {
+  model: string;
+  backend: string;
+  threads: number;
+  imagesPerSecond: number;
+  secondsPerEpoch: number;
+}
+
+const args = yargs(hideBin(process.argv))
+  .option('json', { type: 'boolean', default: false, describe: 'Print JSON rows on stdout' })
+  .option('markdown', { type: 'boolean', default: false, describe: 'Print a Markdown table (for the README)' })
+  .option('runs', { type: 'number', default: 5, describe: 'Measurements per variant (median reported)' })
+  .option('batches', { type: 'number', default: 10, describe: 'Batches of 128 per measurement' })
+  .option('threads', { type: 'string', default: '1,2', describe: 'wasm thread counts to measure' })
+  .option('cpu', { type: 'boolean', default: true, describe: 'Include the (very slow) cpu backend' })
+  .strict()
+  .parseSync();
+
+/** A synthetic batch: throughput does not depend on pixel values. */
+function randomBatch(height = 28, width = 28) {
+  const images = new Float32Array(batchSize * height * width);
+  for (let i = 0; i < images.length; i++) images[i] = Math.random();
+  const labels = Int32Array.from({ length: batchSize }, (_, i) => 1 + (i % 26));
+  return { images, labels, size: batchSize, height, width };
+}
+
+interface Variant {
+  model: string;
+  backend: BackendInfo;
+  step: TrainStep;
+  samples: number[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+async function imagesPerSecond(step: TrainStep, batches: number): Promise<number> {
+  const batch = randomBatch();
+  const start = performance.now();
+  for (let i = 0; i < batches; i++) await step.run(batch);
+  return (batches * batchSize) / ((performance.now() - start) / 1000);
+}
+
+async function makeVariant(model: string, backendInfo: BackendInfo): Promise<Variant> {
+  const built = buildModel(models[model]!, { numClasses: 27, seed: 1 });
+  const step = createTrainStep(built, createOptimizer({ name: 'rmsprop', learningRate: 0.001 }));
+  await imagesPerSecond(step, 2); // warm-up: worker start, XNNPACK operator creation, optimizer slots
+  return { model, backend: backendInfo, step, samples: [] };
+}
+
+const log = (line: string) => {
+  if (!args.json) console.error(line);
+};
+
+const threadCounts = args.threads.split(',').map(Number);
+const variants: Variant[] = [];
+for (const threads of threadCounts) {
+  const backend = await initBackend({ backend: 'wasm', threads });
+  log(describeBackend(backend));
+  for (const model of Object.keys(models)) variants.push(await makeVariant(model, backend));
+}
+
+const progress = progressBar({ label: 'bench:train', total: args.runs * variants.length, unit: 'runs', quiet: args.json });
+for (let run = 0; run < args.runs; run++) {
+  for (const variant of variants) {
+    await initBackend({ backend: 'wasm', threads: variant.backend.threads });
+    variant.samples.push(await imagesPerSecond(variant.step, args.batches));
+    progress.tick(1, { model: variant.model, threads: variant.backend.threads });
+  }
+}
+progress.stop();
+for (const variant of variants) variant.step.dispose();
+
+if (args.cpu) {
+  const backend = await initBackend({ backend: 'cpu' });
+  log(describeBackend(backend));
+  for (const model of Object.keys(models)) {
+    const variant = await makeVariant(model, backend);
+    variant.samples.push(await imagesPerSecond(variant.step, 2));
+    variant.step.dispose();
+    variants.push(variant);
+  }
+}
+
+const rows: BenchRow[] = variants.map((v) => {
+  const rate = median(v.samples);
+  return { model: v.model, backend: v.backend.name, threads: v.backend.threads, imagesPerSecond: Math.round(rate), secondsPerEpoch: Math.round(epochImages / rate) };
+});
+
+if (args.json) {
+  console.log(JSON.stringify(rows, null, 2));
+} else {
+  const columns: Column<BenchRow>[] = [
+    { header: 'model', value: (r) => r.model },
+    { header: 'backend', value: (r) => r.backend },
+    { header: 'threads', value: (r) => r.threads, align: 'right' },
+    { header: 'images/s', value: (r) => r.imagesPerSecond, align: 'right' },
+    { header: 's/epoch (124,800)', value: (r) => r.secondsPerEpoch, align: 'right' },
+  ];
+  console.log(args.markdown ? markdownTable(rows, columns) : terminalTable(rows, columns));
+  console.log(
+    `median of ${args.runs} interleaved runs of ${args.batches} batches of ${batchSize} (cpu: one run of 2 batches); ` +
+      `load average at the end ${loadavg()[0]!.toFixed(1)} on this machine's shared cores.`,
+  );
+}
+process.exit(0);

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WasmHeap } from './wasm-heap.ts';
+
+/** How many leading axes `axis` names if it is exactly [0, k) with k < rank, else 0. */
+export function leadingAxes(axis: number | number[], shape: number[]): number {
+  const axes = tf.util.parseAxisParam(axis, shape).sort((a, b) => a - b);
+  const isPrefix = axes.every((a, i) => a === i);
+  return isPrefix && axes.length < shape.length ? axes.length : 0;
+}
+
+/**
+ * Sums rows of a [rows, columns] matrix into `out` (columns). Accumulates in float64, so it is
+ * at least as accurate as the cpu backend's float32 sum.
+ */
+export function sumRows(x: Float32Array, rows: number, columns: number, out: Float32Array, scale: number): void {
+  const sums = new Float64Array(columns);
+  for (let r = 0, offset = 0; r < rows; r++, offset += columns) {
+    for (let c = 0; c < columns; c++) sums[c]! += x[offset + c]!;
+  }
+  for (let c = 0; c < columns; c++) out[c] = sums[c]! * scale;
+}
+
+/**
+ * Sum and Mean over leading axes (bias and BatchNorm gradients reduce NHWC tensors over N, H, W):
+ * the stock wasm kernels transpose the tensor to make those axes innermost first. Other
+ * reductions go to the stock kernel.
+ */
+function reduceLeading(stock: tf.KernelConfig, mean: boolean): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+    const k = x.dtype === 'float32' ? leadingAxes(axis, x.shape) : 0;
+    if (k === 0) return stock.kernelFunc({ inputs, backend, attrs });
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, k));
+    const kept = x.shape.slice(k);
+    const heap = new WasmHeap(backend as BackendWasm);
+    const out = heap.alloc(keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept);
+    sumRows(heap.f32(x), rows, tf.util.sizeFromShape(kept), heap.f32(out), mean ? 1 / rows : 1);
+    return out;
+  };
+  return { ...stock, kernelFunc };
+}
+
+export const fastSum = (stock: tf.KernelConfig) => reduceLeading(stock, false);
+export const fastMean = (stock: tf.KernelConfig) => reduceLeading(stock, true);
