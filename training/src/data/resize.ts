@@ -66,23 +66,15 @@ export function resizeWithPad(
 }
 
 /**
- * `resizeWithPad` over a whole set, rounded back to uint8. `scale` multiplies pixels first: Binary
- * AlphaDigits stores ink as 1, so its loader passes 255 to scale 0/1 to 0/255 and then resizes
- * (resizing 0/1 first and rounding would lose every grey level).
+ * `resizeWithPad` over a whole set, rounded back to uint8. Pixels must already be 0-255: Binary
+ * AlphaDigits stores ink as 1, so its loader scales 0/1 to 0/255 first and resizes after (resizing
+ * 0/1 and rounding would lose every grey level the interpolation makes).
  */
-export function resizeImageSetWithPad(
-  set: ImageSet,
-  targetHeight: number,
-  targetWidth: number,
-  options: { scale?: number } = {},
-): ImageSet {
-  const scale = options.scale ?? 1;
+export function resizeImageSetWithPad(set: ImageSet, targetHeight: number, targetWidth: number): ImageSet {
   const size = set.height * set.width;
   const images = new Uint8Array(set.count * targetHeight * targetWidth);
-  const scaled = new Float32Array(size);
   for (let i = 0; i < set.count; i++) {
-    for (let p = 0; p < size; p++) scaled[p] = set.images[i * size + p] * scale;
-    const resized = resizeWithPad(scaled, set.height, set.width, targetHeight, targetWidth);
+    const resized = resizeWithPad(set.images.subarray(i * size, (i + 1) * size), set.height, set.width, targetHeight, targetWidth);
     // Uint8Array.set would truncate; round to nearest and clamp.
     for (let p = 0; p < resized.length; p++) {
       images[i * resized.length + p] = Math.min(255, Math.max(0, Math.round(resized[p])));

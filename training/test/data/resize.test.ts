@@ -104,14 +104,16 @@ describe('resizeImageFileWithPad (sharp) agrees with the pure version', () => {
 });
 
 describe('resizeImageSetWithPad', () => {
-  test('scales 0/1 ink to 0/255 before resizing, then rounds to uint8', () => {
+  test('Binary AlphaDigits order: 0/1 scaled to 0/255 first, then resized and rounded to uint8, keeps grey levels', () => {
     const ones = Uint8Array.from(randomImage(20, 16, 1), (v) => (v === 255 ? 1 : 0));
-    const set: ImageSet = { images: ones, labels: Uint8Array.of(1), count: 1, height: 20, width: 16, numClasses: 27, classNames: [] };
-    const resized = resizeImageSetWithPad(set, 28, 28, { scale: 255 });
+    const scaled = ones.map((v) => v * 255);
+    const set: ImageSet = { images: scaled, labels: Uint8Array.of(1), count: 1, height: 20, width: 16, numClasses: 27, classNames: [] };
+    const resized = resizeImageSetWithPad(set, 28, 28);
     expect([resized.height, resized.width, resized.images.length]).toEqual([28, 28, 784]);
-    const expected = resizeWithPad(ones.map((v) => v * 255), 20, 16, 28, 28);
-    expect(Array.from(resized.images)).toEqual(Array.from(expected, (v) => Math.round(v)));
-    // Grey levels survive: bilinear upscaling of a 0/255 image makes intermediate values.
+    expect(Array.from(resized.images)).toEqual(Array.from(resizeWithPad(scaled, 20, 16, 28, 28), (v) => Math.round(v)));
     expect(resized.images.some((v) => v > 0 && v < 255)).toBe(true);
+    // The other order loses them: resizing 0/1 and rounding leaves only 0 and 1.
+    const wrongOrder = Array.from(resizeWithPad(ones, 20, 16, 28, 28), (v) => Math.round(v));
+    expect(new Set(wrongOrder)).toEqual(new Set([0, 1]));
   });
 });
