@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 /** The environment variable naming the data directory when `--data-dir` is not given. */
 export const DATA_DIR_ENV = 'LETTERS_DATA_DIR';
 
-/** The data directory: `--data-dir` > `LETTERS_DATA_DIR` > `./data`, as an absolute path. */
+/** The data directory: `--data-dir` > `LETTERS_DATA_DIR` > `./data`, as an absolute path (an empty variable counts as unset). */
 export function resolveDataDir(option?: string): string {
-  return resolve(option ?? process.env[DATA_DIR_ENV] ?? 'data');
+  return resolve(option ?? (process.env[DATA_DIR_ENV] || 'data'));
 }
 
 /**

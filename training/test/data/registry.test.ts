@@ -130,6 +130,8 @@ describe('finding the data', () => {
     process.env.LETTERS_DATA_DIR = '/from/env';
     expect(resolveDataDir()).toBe('/from/env');
     expect(resolveDataDir('/from/flag')).toBe('/from/flag');
+    process.env.LETTERS_DATA_DIR = '';
+    expect(resolveDataDir()).toBe(resolve('data'));
   });
 
   test('LETTERS_DATA_DIR is used by loadDataset', async () => {
