@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { Connect, Plugin } from 'vite';
 import type { ParityBatch } from '../src/api.ts';
 import type { ModelCatalog, ServedModel } from './models.ts';
@@ -34,7 +35,8 @@ export function demoApiHandler({ catalog, parity }: DemoApiOptions): Connect.Nex
       const model = catalog.byId.get(decodeURIComponent(file[1]!));
       if (!model) return sendJson(res, 404, { error: `no model ${file[1]}` });
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': model.sizeBytes });
-      createReadStream(model.path).pipe(res);
+      // A file removed while serving ends this response, not the server.
+      pipeline(createReadStream(model.path), res).catch(() => res.destroy());
       return;
     }
 

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
 
@@ -41,7 +42,7 @@ export function serveOrtFiles(): Connect.NextHandleFunction {
           'Cache-Control': 'public, max-age=3600',
           ...crossOriginIsolation,
         });
-        createReadStream(file).pipe(res);
+        pipeline(createReadStream(file), res).catch(() => res.destroy());
       },
       (error: unknown) => next(error),
     );

@@ -1,4 +1,4 @@
-import { preview } from 'vite';
+import { preview, type PreviewServer } from 'vite';
 import { LettersError } from '@letters/training';
 import { buildPage, configFile, distDir } from './build.ts';
 import { demoApi, type DemoApiOptions } from './demo-api.ts';
@@ -29,7 +29,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const built = await buildPage({ quiet: options.quiet });
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4173;
-  let server;
+  let server: PreviewServer;
   try {
     server = await preview({
       configFile,
