@@ -1,15 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
 import { currentBackend } from './backend.ts';
 import { createLocalTrainStep } from './local-train-step.ts';
 import { createParallelTrainStep } from './parallel-train-step.ts';
 import type { CreateTrainStep } from './train-step.ts';
 
 /**
+ * Forward multiply-adds per image for each trainable weight. A data-parallel step ships every
+ * weight to each worker and every gradient back, so it only pays when each weight does a lot
+ * of work: a convnet reuses each weight about 30 times per image, a dense network once.
+ */
+export function weightReuse(model: tf.LayersModel): number {
+  let multiplyAdds = 0;
+  for (const layer of model.layers) {
+    const kernel = layer.trainableWeights.find((w) => w.originalName.endsWith('/kernel'));
+    if (kernel === undefined) continue;
+    const kernelSize = tf.util.sizeFromShape(kernel.shape as number[]);
+    const output = layer.outputShape as (number | null)[];
+    // Conv2D: each kernel weight is applied at every output position; Dense: once.
+    const positions = layer.getClassName() === 'Conv2D' ? (output[1] ?? 1) * (output[2] ?? 1) : 1;
+    multiplyAdds += kernelSize * positions;
+  }
+  const parameters = model.trainableWeights.reduce((n, w) => n + tf.util.sizeFromShape(w.shape as number[]), 0);
+  return parameters === 0 ? 0 : multiplyAdds / parameters;
+}
+
+/** Below this reuse, shipping weights costs more than the second thread saves (bench:train: dense loses, convnets win). */
+const parallelMinimumReuse = 8;
+
+/**
  * The training step for the backend initBackend selected: data-parallel worker threads for wasm
- * with threads > 1, else a step in this thread (tfjs-node and cpu manage their own threads).
+ * with threads > 1 and a model that reuses its weights enough to gain from them, else a step in
+ * this thread (tfjs-node and cpu manage their own threads).
  */
 export const createTrainStep: CreateTrainStep = (model, optimizer) => {
   const backend = currentBackend();
-  if (backend?.name !== 'wasm' || backend.threads === 1) return createLocalTrainStep(model, optimizer);
+  if (backend?.name !== 'wasm' || backend.threads === 1 || weightReuse(model) < parallelMinimumReuse) {
+    return createLocalTrainStep(model, optimizer);
+  }
   return createParallelTrainStep(model, optimizer, {
     threads: backend.threads,
     onFallback: (reason) => console.warn(`letters: training workers failed (${reason}); continuing on 1 thread.`),

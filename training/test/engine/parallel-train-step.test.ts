@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initBackend } from '../../src/engine/index.ts';
+import { weightReuse } from '../../src/engine/create-train-step.ts';
 import { createLocalTrainStep } from '../../src/engine/local-train-step.ts';
 import { createParallelTrainStep, splitBatch } from '../../src/engine/parallel-train-step.ts';
 import type { Batch, TrainStep } from '../../src/engine/train-step.ts';
@@ -74,4 +75,22 @@ test('a worker that fails falls back to one thread and still trains correctly', 
   );
   expect(fellBack).toMatch(/broken on purpose|exited/);
   broken.weights.forEach((w, i) => expect(relativeError(w, one.weights[i]!)).toBeLessThan(1e-6));
+});
+
+test('weight reuse tells convnets (worth a second thread) from dense networks (not)', () => {
+  const dense = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 32 }), tf.layers.dense({ units: 27 })] });
+  const convnet = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 3 }),
+      tf.layers.maxPooling2d({ poolSize: 4 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 27 }),
+    ],
+  });
+  expect(weightReuse(dense)).toBeLessThan(1.01);
+  expect(weightReuse(dense)).toBeGreaterThan(0.9);
+  expect(weightReuse(convnet)).toBeGreaterThan(8);
+  dense.dispose();
+  convnet.dispose();
 });
