@@ -88,12 +88,13 @@ export type ExperimentConfig = z.infer<typeof experimentSchema>;
 export type ExperimentSettings = z.infer<typeof settingsSchema>;
 export type TrainingSettings = Omit<ExperimentSettings, keyof ModelConfig>;
 
-/** Formats a zod error as one line per issue: `where.key: problem`. */
-export function describeIssues(error: z.ZodError, where: string): string {
+/** Formats a zod error as one line per issue: `file: where.key: problem` (`prefix` locates the object in the file). */
+export function describeIssues(error: z.ZodError, file: string, prefix = ''): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-      return `${where}${path}: ${issue.message}`;
+      const keys = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 && prefix === '' ? '' : '.'}${String(p)}`));
+      const path = prefix + keys.join('');
+      return `${file}: ${path === '' ? '' : `${path}: `}${issue.message}`;
     })
     .join('; ');
 }

@@ -85,7 +85,7 @@ export function parseGrid(json: unknown, where: string): Grid {
     const checked = experimentSchema.safeParse(config);
     if (!checked.success) {
       const index = grid.variants.findIndex((v) => v.name === variant.name);
-      throw new LettersError(describeIssues(checked.error, `${where}: variants[${index}] ("${variant.name}")`));
+      throw new LettersError(describeIssues(checked.error, where, `variants[${index}] ("${variant.name}")`));
     }
     return checked.data;
   });

@@ -61,6 +61,11 @@ export interface SeedTableRow {
 
 export interface SeedTableOptions {
   readonly dataDir?: string;
+  /**
+   * Datasets already loaded (the pipeline loads them once for all its stages). Without `digits`,
+   * the digits task is left out (the generated fixtures have no digits).
+   */
+  readonly datasets?: { readonly letters: DatasetSplits; readonly digits?: DatasetSplits };
   /** Letters dataset; default: emnist-letters when present, else byclass-letters. */
   readonly lettersDataset?: string;
   readonly outDir: string;
@@ -79,16 +84,25 @@ export interface SeedTableOptions {
  * Train accuracy and loss are those of the last epoch, as Keras' fit reports them.
  */
 export async function reproduceSeedTable(options: SeedTableOptions): Promise<SeedTableRow[]> {
-  const datasets = { digits: 'mnist', letters: options.lettersDataset ?? defaultLettersDataset(options.dataDir) };
+  const names = { digits: 'mnist', letters: options.lettersDataset ?? defaultLettersDataset(options.dataDir) };
+  const given = options.datasets;
   const loaded = new Map<string, DatasetSplits>();
-  const rows: SeedTableRow[] = [];
-  for (const task of SEED_TASKS) {
-    const name = datasets[task.data];
+  const load = async (kind: 'digits' | 'letters'): Promise<DatasetSplits | undefined> => {
+    if (given) return given[kind];
+    const name = names[kind];
     if (!loaded.has(name)) {
       options.log?.(`loading ${name}...`);
       loaded.set(name, await loadDataset(name, { dataDir: options.dataDir, seed: options.seed, limit: options.limit }));
     }
-    const data = loaded.get(name)!;
+    return loaded.get(name)!;
+  };
+  const rows: SeedTableRow[] = [];
+  for (const task of SEED_TASKS) {
+    const data = await load(task.data);
+    if (!data) {
+      options.log?.(`${task.task}: skipped, no ${task.data} dataset`);
+      continue;
+    }
     options.log?.(`${task.task}: ${data.source.description}, ${data.train.count} train / ${data.test.count} test images`);
     const dir = join(options.outDir, task.id);
     const config = { ...PRESETS[task.model], epochs: options.epochs ?? PRESETS[task.model].epochs };

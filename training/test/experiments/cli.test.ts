@@ -46,11 +46,11 @@ describe('letters train / tune: bad input fails before training with one clear l
     await writeFile(grid, JSON.stringify({ variants: [{ name: 'x', dropuot: 0.5 }] }));
     let result = await letters(['tune', '--grid', grid, '--out', join(root, 'tune')]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`letters: ${grid}.variants[0]: Unrecognized key: "dropuot"`);
+    expect(result.stderr).toContain(`letters: ${grid}: variants[0]: Unrecognized key: "dropuot"`);
     expect(result.stderr).not.toContain('backend:');
     await writeFile(grid, JSON.stringify({ variants: [{ name: 'x', pooling: 'min' }] }));
     result = await letters(['tune', '--grid', grid, '--out', join(root, 'tune')]);
-    expect(result.stderr).toContain(`${grid}.variants[0].pooling`);
+    expect(result.stderr).toContain(`${grid}: variants[0].pooling: `);
     expect(existsSync(join(root, 'tune'))).toBe(false);
   });
 

@@ -30,16 +30,16 @@ describe('grid files', () => {
   });
 
   it('names the file and key of an unknown key', () => {
-    expectError(() => parseGrid({ variants: [{ name: 'x', activaton: 'elu' }] }, 'g.json'), /^g\.json\.variants\[0\]: Unrecognized key: "activaton"/);
+    expectError(() => parseGrid({ variants: [{ name: 'x', activaton: 'elu' }] }, 'g.json'), /^g\.json: variants\[0\]: Unrecognized key: "activaton"/);
     expectError(() => parseGrid({ variant: [] }, 'g.json'), /g\.json.*"variant"/);
   });
 
   it('names the file and key of a bad value', () => {
-    expectError(() => parseGrid({ variants: [{ name: 'x', activation: 'swish' }] }, 'g.json'), /^g\.json\.variants\[0\]\.activation: .*"relu"/);
-    expectError(() => parseGrid({ variants: [{ name: 'x', dropout: { conv: 2, dense: 0 } }] }, 'g.json'), 'g.json.variants[0].dropout.conv');
-    expectError(() => parseGrid({ variants: [{ name: 'x', learningRate: -1 }] }, 'g.json'), 'g.json.variants[0].learningRate');
-    expectError(() => parseGrid({ variants: [{ name: 'x', schedule: { kind: 'step', every: 0, factor: 0.5 } }] }, 'g.json'), 'variants[0].schedule.every');
-    expectError(() => parseGrid({ base: 'resnet', variants: [{ name: 'x' }] }, 'g.json'), 'g.json.base');
+    expectError(() => parseGrid({ variants: [{ name: 'x', activation: 'swish' }] }, 'g.json'), /^g\.json: variants\[0\]\.activation: .*"relu"/);
+    expectError(() => parseGrid({ variants: [{ name: 'x', dropout: { conv: 2, dense: 0 } }] }, 'g.json'), 'g.json: variants[0].dropout.conv: ');
+    expectError(() => parseGrid({ variants: [{ name: 'x', learningRate: -1 }] }, 'g.json'), 'g.json: variants[0].learningRate: ');
+    expectError(() => parseGrid({ variants: [{ name: 'x', schedule: { kind: 'step', every: 0, factor: 0.5 } }] }, 'g.json'), 'g.json: variants[0].schedule.every: ');
+    expectError(() => parseGrid({ base: 'resnet', variants: [{ name: 'x' }] }, 'g.json'), 'g.json: base: ');
   });
 
   it('rejects architectures that shrink the image to nothing, and duplicate names', () => {
@@ -91,6 +91,6 @@ describe('experiment files', () => {
     await writeFile(path, JSON.stringify({ preset: 'dense', name: 'd', epochs: 1 }));
     expect(await readExperimentFile(path)).toEqual({ ...PRESETS.dense, name: 'd', epochs: 1 });
     await writeFile(path, JSON.stringify({ pooling: 'min' }));
-    await expect(readExperimentFile(path)).rejects.toThrow(`${path}.pooling`);
+    await expect(readExperimentFile(path)).rejects.toThrow(`${path}: pooling: `);
   });
 });
