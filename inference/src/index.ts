@@ -30,4 +30,5 @@ export * from './serve/index.ts';
 export const inferenceCommands: LettersCommand = (cli) =>
   serveCommand(scoreCommand(parityCommand(evaluateCommand(cli))));
 
-// --- pipeline
+// --- pipeline: the whole study end to end, and its report
+export * from './pipeline/index.ts';

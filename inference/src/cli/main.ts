@@ -2,10 +2,10 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LettersError, globalOptions, type LettersCommand } from '@letters/training';
 import { trainingCommands } from '@letters/training';
-import { inferenceCommands } from '../index.ts';
+import { inferenceCommands, pipelineCommands } from '../index.ts';
 import { exportCommands } from '@letters/export';
 
-const commands: LettersCommand[] = [trainingCommands, exportCommands, inferenceCommands];
+const commands: LettersCommand[] = [trainingCommands, exportCommands, inferenceCommands, pipelineCommands];
 
 /**
  * `letters demo` comes from @letters/web-demo, which depends on this package (a static import would be a

@@ -1,4 +1,4 @@
-export { LettersError, inFile } from './errors.ts';
+export { LettersError, DataNotFoundError, inFile } from './errors.ts';
 export { writeFileAtomic, writeDirAtomic, temporaryPath } from './atomic.ts';
 export { progressBar, type Progress, type ProgressOptions } from './progress.ts';
 export { terminalTable, markdownTable, type Column, type Cell } from './table.ts';

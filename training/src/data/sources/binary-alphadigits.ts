@@ -6,7 +6,7 @@
  * 20x16 set; `toEmnistSize` then resizes it with padding to EMNIST's 28x28.
  */
 import { readFile } from 'node:fs/promises';
-import { LettersError } from '../../common/index.ts';
+import { DataNotFoundError, LettersError } from '../../common/index.ts';
 import { findFile, orList, searchDirs } from '../data-dir.ts';
 import { decodeMat, type MatValue } from '../formats/mat.ts';
 import { decodeNpz } from '../formats/npz.ts';
@@ -88,7 +88,7 @@ export async function readBinaryAlphaDigits(dataDir: string, format?: BinaryAlph
   const dirs = searchDirs(dataDir, ['binaryalphadigits']);
   const path = findFile(dirs, names);
   if (path === undefined) {
-    throw new LettersError(
+    throw new DataNotFoundError(
       `Binary AlphaDigits not found: looked for ${orList(names)} in ${orList(dirs)}; ` +
         'download binaryalphadigs.mat from https://cs.nyu.edu/~roweis/data.html into one of them, or point --data-dir at its folder',
     );

@@ -4,7 +4,7 @@
  * from the official `gzip.zip`. Images come out upright, ink 255 on 0.
  */
 import { readFile } from 'node:fs/promises';
-import { LettersError } from '../../common/index.ts';
+import { DataNotFoundError, LettersError } from '../../common/index.ts';
 import { findFile, orList, searchDirs } from '../data-dir.ts';
 import { decodeIdxImages, decodeIdxLabels } from '../formats/idx.ts';
 import { withZip } from '../formats/zip.ts';
@@ -136,7 +136,7 @@ async function readPair(location: PairLocation, classNames: readonly string[], t
     return { set, files: [`${zipPath}:${members.images}`, `${zipPath}:${members.labels}`] };
   }
   const alsoZip = location.zipMembers ? ` or ${EMNIST_ZIP_NAME}` : '';
-  throw new LettersError(
+  throw new DataNotFoundError(
     `${location.what} not found: looked for ${location.imageNames[0]}${alsoZip} in ${orList(location.dirs)}; ` +
       'run `letters data fetch` to get it, or point --data-dir (or LETTERS_DATA_DIR) at the folder holding it',
   );

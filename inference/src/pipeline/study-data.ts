@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import {
+  DEFAULT_FIXTURES_DIR,
+  FIXTURE_FILES,
+  DataNotFoundError,
+  fetchEmnist,
+  loadDataset,
+  resolveDataDir,
+  type DatasetSplits,
+} from '@letters/training';
+
+/** The data one run of the study uses, and whether it is the real thing. */
+export interface StudyData {
+  readonly letters: DatasetSplits;
+  /** Digits for the dense baseline (MNIST, else EMNIST digits); absent on the synthetic fixtures. */
+  readonly digits?: DatasetSplits;
+  /** Binary AlphaDigits file or folder for transfer learning. */
+  readonly transferData: string;
+  /** Registered dataset name of the transfer data, for `letters evaluate`. */
+  readonly transferDataset: string;
+  /** True when no EMNIST data could be found or downloaded and the generated letters stand in. */
+  readonly synthetic: boolean;
+  /** How the data was chosen, one line each, for the console and the report. */
+  readonly notes: readonly string[];
+}
+
+export const SYNTHETIC_WARNING =
+  'SYNTHETIC DATA: no EMNIST data was found or could be downloaded, so this run uses the generated fixture letters. ' +
+  'Its numbers are not comparable to EMNIST results.';
+
+export interface StudyDataOptions {
+  readonly dataDir?: string;
+  readonly seed: number;
+  /** At most this many images per split (quick runs). */
+  readonly limit?: number;
+  /** Try the official download when no EMNIST data is in the data directory. */
+  readonly download: boolean;
+  readonly quiet: boolean;
+}
+
+/** Loads a dataset, or undefined when its files are absent (any other problem still fails loudly). */
+async function tryLoad(name: string, options: StudyDataOptions): Promise<DatasetSplits | undefined> {
+  try {
+    return await loadDataset(name, { dataDir: options.dataDir, seed: options.seed, limit: options.limit });
+  } catch (error) {
+    if (error instanceof DataNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Chooses the study's data: official EMNIST Letters, else the case-merged ByClass letters, else
+ * the official download; when none of these can be had, the generated fixture letters, said loudly.
+ */
+export async function loadStudyData(options: StudyDataOptions): Promise<StudyData> {
+  const notes: string[] = [];
+  let letters = (await tryLoad('emnist-letters', options)) ?? (await tryLoad('byclass-letters', options));
+  if (!letters && options.download) {
+    try {
+      await fetchEmnist({ dataDir: options.dataDir, quiet: options.quiet });
+      letters = await tryLoad('emnist-letters', options);
+    } catch (error) {
+      notes.push(`download failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const dataDir = resolveDataDir(options.dataDir);
+  if (letters) {
+    notes.push(`letters: ${letters.source.description} (${dataDir})`);
+    const digits = await tryLoad('mnist', options);
+    notes.push(digits ? `digits: ${digits.source.description}` : 'digits: none found, the dense-on-digits baseline is skipped');
+    const transfer = await tryLoad('binaryalphadigits', options);
+    if (transfer) notes.push(`transfer: ${transfer.source.description}`);
+    else notes.push('transfer: no Binary AlphaDigits file in the data directory, using the generated ones (synthetic)');
+    return {
+      letters,
+      ...(digits ? { digits } : {}),
+      transferData: transfer ? dataDir : join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits),
+      transferDataset: transfer ? 'binaryalphadigits' : 'fixtures-alphadigits',
+      synthetic: false,
+      notes,
+    };
+  }
+  notes.push(SYNTHETIC_WARNING);
+  return {
+    letters: await loadDataset('fixtures', { seed: options.seed, limit: options.limit }),
+    transferData: join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits),
+    transferDataset: 'fixtures-alphadigits',
+    synthetic: true,
+    notes,
+  };
+}
