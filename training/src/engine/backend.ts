@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
@@ -31,7 +32,11 @@ export const backendOptions = {
     default: 'auto' as BackendChoice,
     describe: 'Training backend: auto = tfjs-node if its native binding loads, else wasm',
   },
-  threads: { type: 'number', default: 1, describe: 'Threads for the wasm training step' },
+  threads: {
+    type: 'number',
+    default: Math.min(availableParallelism(), 4),
+    describe: 'Threads for the wasm training step (data-parallel workers; used for convnets, not dense networks)',
+  },
 } as const;
 
 const tfjsNodePackage = '@tensorflow/tfjs-node';
