@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import { LettersError } from '@letters/training';
-import { checkContract } from './contract.ts';
-import { INPUT_NAME, OUTPUT_NAME, type RuntimeSession, type SessionOptions } from './types.ts';
+import { openOrtSession } from './ort-session.ts';
+import type { RuntimeSession, SessionOptions } from './types.ts';
 
 /** Default wasm threads: 1 keeps several sessions from oversubscribing small machines. */
 const DEFAULT_THREADS = 1;
@@ -27,31 +27,15 @@ function configure(threads: number): void {
 }
 
 /** A session on onnxruntime-web's WebAssembly backend, running inside Node. */
-export async function createWebSession(
-  model: Uint8Array,
-  source: string,
-  options: SessionOptions = {},
-): Promise<RuntimeSession> {
+export function createWebSession(model: Uint8Array, source: string, options: SessionOptions = {}): Promise<RuntimeSession> {
   configure(options.threads ?? DEFAULT_THREADS);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(model, {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-    });
-  } catch (error) {
-    throw new LettersError(`${source}: onnxruntime-web cannot load the model (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  checkContract(source, session.inputNames, session.outputNames);
-  return {
-    runtime: 'web',
-    async run(images, count) {
-      const feeds = { [INPUT_NAME]: new ort.Tensor('float32', images, [count, 28, 28, 1]) };
-      const outputs = await session.run(feeds, [OUTPUT_NAME]);
-      return outputs[OUTPUT_NAME]!.data as Float32Array;
+  return openOrtSession(
+    {
+      runtime: 'web',
+      create: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
+      tensor: (data, dims) => new ort.Tensor('float32', data, dims),
     },
-    release: () => session.release(),
-  };
+    model,
+    source,
+  );
 }

@@ -1,5 +1,6 @@
 import { LettersError } from '@letters/training';
 import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
+import { concatFloat32 } from './concat.ts';
 import { decodeImage, type DecodeLimits } from './decode.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -67,12 +68,6 @@ export async function toModelImages(
       return out;
     }),
   );
-  if (parts.length === 1) return { images: parts[0]!, count: parts[0]!.length / PIXELS };
-  const images = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    images.set(part, offset);
-    offset += part.length;
-  }
+  const images = concatFloat32(parts);
   return { images, count: images.length / PIXELS };
 }

@@ -1,5 +1,6 @@
 import type { RuntimeSession } from '../adapters/index.ts';
 import { IMAGE_SIZE } from '../preprocess/index.ts';
+import { concatFloat32 } from './concat.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 
@@ -50,15 +51,7 @@ export class RunQueue {
       this.queued += n;
     }
     this.schedule();
-    const parts = await Promise.all(chunks);
-    if (parts.length === 1) return parts[0]!;
-    const result = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      result.set(part, offset);
-      offset += part.length;
-    }
-    return result;
+    return concatFloat32(await Promise.all(chunks));
   }
 
   /** Resolves when every queued image has run. */
@@ -97,17 +90,8 @@ export class RunQueue {
   }
 
   private async execute(batch: readonly Job[], count: number): Promise<void> {
-    let images = batch[0]!.images;
-    if (batch.length > 1) {
-      images = new Float32Array(count * PIXELS);
-      let offset = 0;
-      for (const job of batch) {
-        images.set(job.images, offset);
-        offset += job.images.length;
-      }
-    }
     try {
-      const probabilities = await this.session.run(images, count);
+      const probabilities = await this.session.run(concatFloat32(batch.map((job) => job.images)), count);
       this.stats.runs++;
       this.stats.images += count;
       const classes = probabilities.length / count;

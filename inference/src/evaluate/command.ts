@@ -10,7 +10,7 @@ import {
   type LettersCommand,
 } from '@letters/training';
 import { Classifier } from '../classifier/index.ts';
-import { classifierCliOptions, positiveInteger, runtimesOf } from '../classifier/cli-options.ts';
+import { classifierCliOptions, dataDirOption, onnxModelArgument, positiveInteger, runtimesOf } from '../classifier/cli-options.ts';
 import { evaluateClassifier, type Evaluation } from './evaluate.ts';
 
 const percent = (x: number) => (Number.isNaN(x) ? '' : `${(100 * x).toFixed(2)}%`);
@@ -29,10 +29,10 @@ export const evaluateCommand: LettersCommand = (cli) =>
     'Accuracy, loss, per-class precision and recall, confusion matrix and throughput of an ONNX model on a dataset',
     (y) =>
       y
-        .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+        .positional('model', onnxModelArgument)
         .option('runtime', { choices: ['node', 'web', 'both'] as const, default: 'node' as const, describe: 'onnxruntime-node, onnxruntime-web (wasm) or both, compared' })
         .option('dataset', { type: 'string', demandOption: true, describe: 'Registered dataset name (letters data --help lists them), e.g. byclass-letters' })
-        .option('data-dir', { type: 'string', describe: 'Data directory (default: $LETTERS_DATA_DIR, else ./data)' })
+        .option('data-dir', dataDirOption)
         .option('split', { choices: ['train', 'validation', 'test'] as const, default: 'test' as const })
         .option('limit', { type: 'number', describe: 'At most this many images (seeded, stratified)' })
         .option('out', { type: 'string', describe: 'Directory for evaluation.json and confusion-<runtime>.png/.svg' })

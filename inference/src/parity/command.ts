@@ -10,7 +10,7 @@ import {
   type LettersCommand,
 } from '@letters/training';
 import { modelImages } from '../classifier/index.ts';
-import { positiveInteger } from '../classifier/cli-options.ts';
+import { dataDirOption, onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
 import { checkRuntimeParity, seededImages, type ParityInputs } from './parity.ts';
 
 /** Exit code when the runtimes differ by more than the tolerance. */
@@ -23,11 +23,11 @@ export const parityCommand: LettersCommand = (cli) =>
     'Run the same inputs through onnxruntime-node, onnxruntime-web and (with --tfjs) tfjs, and compare the probabilities',
     (y) =>
       y
-        .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+        .positional('model', onnxModelArgument)
         .option('tfjs', { type: 'string', describe: 'The tfjs model directory the ONNX file was exported from' })
         .option('tfjs-backend', { choices: backendChoices, default: 'auto' as BackendChoice, describe: 'tfjs backend for --tfjs' })
         .option('dataset', { type: 'string', describe: 'Use this dataset\'s test images (default: seeded noise images)' })
-        .option('data-dir', { type: 'string', describe: 'Data directory (default: $LETTERS_DATA_DIR, else ./data)' })
+        .option('data-dir', dataDirOption)
         .option('limit', { type: 'number', default: 1000, describe: 'Number of images compared' })
         .option('tolerance', { type: 'number', default: DEFAULT_TOLERANCE, describe: 'Largest accepted |difference| of any probability' })
         .example('$0 parity models/tuned.onnx --tfjs models/tuned --dataset byclass-letters', ''),

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { LettersError, progressBar, temporaryPath, type LettersCommand } from '@letters/training';
 import { Classifier, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from '../classifier/index.ts';
-import { classifierCliOptions, positiveInteger } from '../classifier/cli-options.ts';
+import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
 import { findImageFiles } from './find-files.ts';
 import { CSV_HEADER, formatRow, type ScoreFormat } from './rows.ts';
 import { scoreFiles } from './score.ts';
@@ -48,7 +48,7 @@ export const scoreCommand: LettersCommand = (cli) =>
     (y) =>
       y
         .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'Image files, directories (every file below) or quoted globs' })
-        .option('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+        .option('model', onnxModelArgument)
         .option('format', { choices: ['csv', 'jsonl'] as const, describe: 'Row format [default: csv, jsonl with --json]' })
         .option('out', { alias: 'o', type: 'string', describe: 'Write the rows to this file (atomically) instead of stdout' })
         .option('top-k', { type: 'number', default: 5, describe: 'Classes listed per file' })

@@ -1,6 +1,6 @@
 import { LettersError, type LettersCommand } from '@letters/training';
 import { Classifier } from '../classifier/index.ts';
-import { classifierCliOptions, positiveInteger } from '../classifier/cli-options.ts';
+import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
 import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES } from './server.ts';
 
 /** The service has no authentication: it listens on loopback only; put a reverse proxy in front to expose it. */
@@ -13,7 +13,7 @@ export const serveCommand: LettersCommand = (cli) =>
     'HTTP prediction service on loopback: POST /predict (an image body, or JSON {"images": [base64...]}), GET /health',
     (y) =>
       y
-        .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
+        .positional('model', onnxModelArgument)
         .option('port', { type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on (127.0.0.1, ::1, localhost)' })
         .option('runtime', { choices: ['node', 'web'] as const, default: 'node' as const })
