@@ -26,7 +26,7 @@ export const transferCommands: LettersCommand = (cli) =>
         .option('seed', { type: 'number', default: TRANSFER_DEFAULTS.seed, describe: 'Seed of the folds, shuffles, augmentation and the scratch initialization' })
         .option('epochs', { type: 'number', default: TRANSFER_DEFAULTS.epochs, describe: 'Epochs of every trained method' })
         .option('batch-size', { type: 'number', default: TRANSFER_DEFAULTS.batchSize })
-        .option('fine-tune-layers', { type: 'number', default: TRANSFER_DEFAULTS.fineTuneLayers, describe: 'Conv/Dense layers fine-tuning unfreezes, from the output down' })
+        .option('fine-tune-layers', { type: 'number', describe: 'Conv/Dense layers fine-tuning unfreezes, from the output down [default: all]' })
         .option('learning-rate', { type: 'number', default: TRANSFER_DEFAULTS.learningRate, describe: 'Adam learning rate of feature extraction and scratch' })
         .option('fine-tune-learning-rate', { type: 'number', default: TRANSFER_DEFAULTS.fineTuneLearningRate, describe: 'Adam learning rate of fine-tuning' })
         .option('augment', { type: 'boolean', default: true, describe: 'Seeded on-the-fly rotation/shift/zoom/shear of the training folds' })

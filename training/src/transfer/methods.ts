@@ -19,8 +19,8 @@ export interface MethodPlan {
 
 export interface PlanOptions {
   readonly epochs: number;
-  /** Conv/Dense layers the fine-tune method unfreezes, from the top. */
-  readonly fineTuneLayers: number;
+  /** Conv/Dense layers the fine-tune method unfreezes, from the top (default: all of them). */
+  readonly fineTuneLayers?: number;
   /** Learning rate of feature extraction and scratch (Adam). */
   readonly learningRate: number;
   /** Learning rate of fine-tuning: lower, so the EMNIST features move only a little. */
@@ -30,6 +30,7 @@ export interface PlanOptions {
 /** The layer kinds that carry learned weights and count as "layers" for freezing. */
 const LEARNED = new Set(['Conv2D', 'Dense']);
 
+/** The plan of one method on a base model: which layers train, from which weights, how fast. */
 export function planMethod(method: TransferMethod, base: tf.LayersModel, options: PlanOptions): MethodPlan {
   const common = { method, epochs: options.epochs };
   switch (method) {
@@ -39,7 +40,7 @@ export function planMethod(method: TransferMethod, base: tf.LayersModel, options
       // Every conv layer frozen: the dense layers above the last conv layer are the head.
       return { ...common, init: 'base', trainLayers: headLayers(base), learningRate: options.learningRate };
     case 'fine-tune':
-      return { ...common, init: 'base', trainLayers: options.fineTuneLayers, learningRate: options.fineTuneLearningRate };
+      return { ...common, init: 'base', trainLayers: options.fineTuneLayers ?? 'all', learningRate: options.fineTuneLearningRate };
     case 'scratch':
       return { ...common, init: 'random', trainLayers: 'all', learningRate: options.learningRate };
   }
@@ -61,7 +62,7 @@ function headLayers(model: tf.LayersModel): number {
  * Checks that a base model fits the transfer: 28x28x1 images in, 27 Letters classes out.
  * Throws a LettersError naming the model directory before any training starts.
  */
-export function checkBaseModel(model: tf.LayersModel, dir: string, fineTuneLayers: number): void {
+export function checkBaseModel(model: tf.LayersModel, dir: string, fineTuneLayers?: number): void {
   const input = model.inputs[0]!.shape;
   const output = model.outputs[0]!.shape;
   if (model.inputs.length !== 1 || input.length !== 4 || input[1] !== 28 || input[2] !== 28 || input[3] !== 1) {
@@ -71,7 +72,7 @@ export function checkBaseModel(model: tf.LayersModel, dir: string, fineTuneLayer
     throw new LettersError(`--base ${dir}: the model's output is ${shapeText(output)}; transfer needs the 27 Letters classes ([null, 27], class 0 unused): train the base on a Letters dataset`);
   }
   const learned = learnedLayers(model).length;
-  if (!Number.isInteger(fineTuneLayers) || fineTuneLayers < 1 || fineTuneLayers > learned) {
+  if (fineTuneLayers !== undefined && !(Number.isInteger(fineTuneLayers) && fineTuneLayers >= 1 && fineTuneLayers <= learned)) {
     throw new LettersError(`--fine-tune-layers ${fineTuneLayers}: the base model has ${learned} conv/dense layers; use 1 to ${learned}`);
   }
 }

@@ -5,6 +5,7 @@ import { DATASET_DEFAULTS } from '../data/registry.ts';
 import type { DatasetSource } from '../data/types.ts';
 import type { EvaluationMetrics } from '../models/index.ts';
 import type { TransferRow } from './cross-validate.ts';
+import type { MethodPlan } from './methods.ts';
 
 /** What `letters transfer` found, as printed with --json. */
 export interface TransferReport {
@@ -22,12 +23,17 @@ export interface TransferReport {
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+function trainedLayers(plan: MethodPlan): string {
+  const which = plan.trainLayers === 'all' ? 'all' : plan.trainLayers === 0 ? 'none' : `top ${plan.trainLayers} conv/dense`;
+  return plan.init === 'random' ? `${which}, random init` : which;
+}
+
 export const TRANSFER_COLUMNS: readonly Column<TransferRow>[] = [
   { header: 'Method', value: (r) => r.method },
   { header: 'Mean accuracy', value: (r) => percent(r.meanAccuracy), align: 'right' },
   { header: 'Std', value: (r) => percent(r.stdAccuracy), align: 'right' },
   { header: 'Folds', value: (r) => r.folds.map(percent).join(' '), align: 'right' },
-  { header: 'Trained layers', value: (r) => (r.plan.trainLayers === 'all' ? 'all (random init)' : r.plan.trainLayers === 0 ? 'none' : `top ${r.plan.trainLayers}`) },
+  { header: 'Trained layers', value: (r) => trainedLayers(r.plan) },
   { header: 'Learning rate', value: (r) => (r.plan.epochs === 0 ? '' : String(r.plan.learningRate)), align: 'right' },
   { header: 'Epochs', value: (r) => r.plan.epochs, align: 'right' },
 ];

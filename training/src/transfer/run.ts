@@ -25,7 +25,7 @@ export interface TransferOptions {
   /** Epochs of every trained method. */
   readonly epochs?: number;
   readonly batchSize?: number;
-  /** Conv/Dense layers fine-tuning unfreezes, counted from the output. */
+  /** Conv/Dense layers fine-tuning unfreezes, counted from the output (default: all). */
   readonly fineTuneLayers?: number;
   readonly learningRate?: number;
   readonly fineTuneLearningRate?: number;
@@ -40,11 +40,10 @@ export const TRANSFER_DEFAULTS = {
   methods: TRANSFER_METHODS,
   k: 5,
   seed: 42,
-  epochs: 30,
+  epochs: 20,
   batchSize: 32,
-  fineTuneLayers: 3,
   learningRate: 1e-3,
-  fineTuneLearningRate: 1e-4,
+  fineTuneLearningRate: 3e-4,
 } as const;
 
 /** Light, seeded warps of the training folds: Binary AlphaDigits has only ~31 training images per letter and fold. */
@@ -66,7 +65,6 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
     seed: options.seed ?? d.seed,
     epochs: options.epochs ?? d.epochs,
     batchSize: options.batchSize ?? d.batchSize,
-    fineTuneLayers: options.fineTuneLayers ?? d.fineTuneLayers,
     learningRate: options.learningRate ?? d.learningRate,
     fineTuneLearningRate: options.fineTuneLearningRate ?? d.fineTuneLearningRate,
   };

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LettersError } from '../../src/common/index.ts';
 import { initBackend } from '../../src/engine/index.ts';
 import { runTransfer, type TransferOptions } from '../../src/transfer/index.ts';
-import { savedModel, tempDir } from './helpers.ts';
+import { removeTempDirs, savedModel, tempDir } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 
@@ -25,6 +25,8 @@ describe('letters transfer refuses bad input before any training', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
   });
+
+  afterAll(removeTempDirs);
 
   it('a base model whose input is not 28x28x1', async () => {
     const base = await savedModel(undefined, { height: 32, width: 32 });

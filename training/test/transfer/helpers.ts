@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -7,8 +7,17 @@ import { buildModel, CONVNET_MODEL, saveModel, type ModelConfig } from '../../sr
 /** A small convnet (2 conv, 2 dense layers) that trains in seconds. */
 export const TINY_CONVNET: ModelConfig = { ...CONVNET_MODEL, filters: [4, 8], denseUnits: [16] };
 
+const created: string[] = [];
+
+/** A new temporary directory, removed by `removeTempDirs`. */
 export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `letters-transfer-${prefix}-`));
+  const dir = await mkdtemp(join(tmpdir(), `letters-transfer-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Saves an untrained model of `config` in a new directory and returns the directory. */

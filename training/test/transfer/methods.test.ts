@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { subsetImageSet } from '../../src/data/split.ts';
 import type { ImageSet } from '../../src/data/types.ts';
 import { createTrainStep, initBackend } from '../../src/engine/index.ts';
 import { loadModel } from '../../src/models/index.ts';
 import { loadTransferData, planMethod, prepareModel, trainFold, type TransferMethod } from '../../src/transfer/index.ts';
-import { savedModel } from './helpers.ts';
+import { removeTempDirs, savedModel } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 const PLAN = { epochs: 1, fineTuneLayers: 1, learningRate: 1e-2, fineTuneLearningRate: 1e-2 };
@@ -39,6 +39,8 @@ describe('transfer methods train exactly the layers they say', () => {
     const { set } = await loadTransferData(npz);
     train = subsetImageSet(set, Array.from({ length: 128 }, (_, i) => i * 7));
   });
+
+  afterAll(removeTempDirs);
 
   it('zero-shot is the base model as is', async () => {
     expect(planMethod('zero-shot', base, PLAN)).toMatchObject({ epochs: 0, trainLayers: 0 });
