@@ -121,6 +121,10 @@ describe('Classifier', () => {
     await expect(Classifier.create(new TextEncoder().encode('not a model'))).rejects.toThrow(LettersError);
   });
 
+  it('refuses a second onnxruntime-web thread count in one process', async () => {
+    await expect(Classifier.create(model.onnx, { runtime: 'web', threads: 2 })).rejects.toThrow(/--threads 2: onnxruntime-web already runs with 1 thread/);
+  });
+
   it('finishes queued work on close and refuses calls afterwards', async () => {
     const classifier = await Classifier.create(model.onnx, { threads: 1 });
     const pending = classifier.probabilities(randomImages(10));

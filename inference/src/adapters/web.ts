@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { LettersError } from '@letters/training';
 import { openOrtSession } from './ort-session.ts';
@@ -14,7 +16,7 @@ let initializedThreads: number | undefined;
  */
 function configure(threads: number): void {
   if (initializedThreads === undefined) {
-    ort.env.wasm.wasmPaths = new URL('.', import.meta.resolve('onnxruntime-web')).pathname;
+    ort.env.wasm.wasmPaths = `${dirname(fileURLToPath(import.meta.resolve('onnxruntime-web')))}/`;
     ort.env.wasm.numThreads = threads;
     ort.env.wasm.proxy = false;
     initializedThreads = threads;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LettersError } from '@letters/training';
 import { createSession, type Runtime, type RuntimeSession, type SessionOptions } from '../adapters/index.ts';
+import { IMAGE_SIZE } from '../preprocess/index.ts';
 import type { DecodeLimits } from './decode.ts';
 import { toModelImages, type ClassifierInput, type ModelImages, modelImages } from './inputs.ts';
 import { readModelInfo, type ModelInfo } from './model-info.ts';
@@ -90,7 +91,7 @@ export class Classifier {
 
   /** Raw probabilities [count, classes] for model-ready images (evaluation, parity). */
   async probabilities(images: ModelImages | Float32Array): Promise<Float32Array> {
-    const batch = images instanceof Float32Array ? { data: images, count: images.length / 784 } : images;
+    const batch = images instanceof Float32Array ? { data: images, count: images.length / (IMAGE_SIZE * IMAGE_SIZE) } : images;
     return this.run(modelImages(batch), batch.count);
   }
 
