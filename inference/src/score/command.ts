@@ -74,7 +74,9 @@ export const scoreCommand: LettersCommand = (cli) =>
         maxBatch: options.batchSize,
       });
       const output = await openOutput(args.out);
-      const bar = progressBar({ label: 'score', total: files.length, unit: 'files', quiet: args.quiet || args.out === undefined });
+      // No bar between rows printed on a terminal; rows piped elsewhere leave stderr to the bar.
+      const quiet = args.quiet || (args.out === undefined && process.stdout.isTTY);
+      const bar = progressBar({ label: 'score', total: files.length, unit: 'files', quiet });
       const failures: string[] = [];
       const started = performance.now();
       try {
