@@ -14,7 +14,7 @@ import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from './helpers/browser.ts';
 import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
-import { trainFixtureModel } from './helpers/model.ts';
+import { convnetModel, trainFixtureModel } from './helpers/model.ts';
 
 /** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
 const shots = join(tmpdir(), 'letters-web-demo-screenshots');
@@ -34,8 +34,9 @@ beforeAll(async () => {
   await mkdir(shots, { recursive: true });
   tuned = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-tuned', 10);
   baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
+  const convnet = await convnetModel(dir, 'untrained-convnet');
   server = await startDemoServer({
-    models: [baseline, tuned],
+    models: [baseline, tuned, convnet],
     port: 0,
     quiet: true,
     parity: parityFromDataset({ dataset: 'letters-sample', dataDir: inject('sharedData') }),
@@ -85,7 +86,11 @@ describe('letters demo in Chromium', () => {
     // Threads need SharedArrayBuffer, which only the COOP/COEP headers unlock.
     expect(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).toBe(true);
     expect(await page.locator('#model').inputValue()).toBe('fixtures-tuned');
-    expect(await page.locator('#model option').allTextContents()).toEqual(['fixtures-baseline', 'fixtures-tuned (default)']);
+    expect(await page.locator('#model option').allTextContents()).toEqual([
+      'fixtures-baseline',
+      'fixtures-tuned (default)',
+      'untrained-convnet',
+    ]);
     // Offline: every request went to the demo server, the wasm binary included.
     expect(requests.every((url) => url.startsWith(server.url))).toBe(true);
     expect(requests.some((url) => url.endsWith('/ort/ort-wasm-simd-threaded.wasm'))).toBe(true);
@@ -197,18 +202,24 @@ describe('letters demo in Chromium', () => {
     await page.close();
   });
 
-  it('parity mode: onnxruntime-web in the page matches onnxruntime-node on real images', async () => {
-    const { page } = await openPage('?parity');
-    await page.waitForFunction(() => window.__parity !== undefined, undefined, { timeout: 60_000 });
-    const result = (await page.evaluate(() => window.__parity!)) as ParityResult;
-    expect(result.count).toBe(PARITY_BATCH_SIZE);
-    expect(result.argmaxAgreement).toBe(result.count);
-    expect(result.maxAbsDiff).toBeLessThanOrEqual(1e-4);
-    expect(await page.locator('#parity-status').innerText()).toContain('Pass');
-    await page.screenshot({ path: join(shots, 'parity.png') });
-    console.log(`web-demo parity: ${result.count} images, max |diff| ${result.maxAbsDiff.toExponential(2)}, argmax ${result.argmaxAgreement}/${result.count}`);
-    await page.close();
-  });
+  for (const model of ['fixtures-tuned', 'untrained-convnet']) {
+    it(`parity mode: onnxruntime-web in the page matches onnxruntime-node on real images (${model})`, async () => {
+      const { page } = await openPage(`?parity&model=${model}`);
+      await page.waitForFunction(() => window.__parity !== undefined, undefined, { timeout: 60_000 });
+      const result = (await page.evaluate(() => window.__parity!)) as ParityResult;
+      expect(result.count).toBe(PARITY_BATCH_SIZE);
+      expect(result.argmaxAgreement).toBe(result.count);
+      expect(result.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+      expect(result.runtime).toMatch(/onnxruntime-web 1\.30\.\d+ \([2-9] threads\)/);
+      expect(await page.locator('#parity-status').innerText()).toContain('Pass');
+      await page.screenshot({ path: join(shots, `parity-${model}.png`) });
+      console.log(
+        `web-demo parity (${model}): ${result.count} images, max |diff| ${result.maxAbsDiff.toExponential(2)}, ` +
+          `argmax ${result.argmaxAgreement}/${result.count}`,
+      );
+      await page.close();
+    });
+  }
 });
 
 describe('letters demo input checks', () => {
@@ -250,8 +261,13 @@ describe('letters demo input checks', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [line] = (await once(child.stdout, 'data')) as [Buffer];
-    const { url } = JSON.parse(line.toString()) as { url: string };
+    const exit = once(child, 'exit');
+    const line = await Promise.race([
+      once(child.stdout, 'data').then(([chunk]) => String(chunk)),
+      exit.then(() => undefined),
+    ]);
+    if (line === undefined) throw new Error(`letters demo exited before serving: ${stderr}`);
+    const { url } = JSON.parse(line) as { url: string };
     const page = await fetch(url);
     expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(await page.text()).toContain('<canvas id="canvas"');
@@ -260,8 +276,7 @@ describe('letters demo input checks', () => {
     expect(list.defaultId).toBe('tuned');
     expect(await buildIsStale()).toBe(false);
     child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
+    expect((await exit)[0]).toBe(0);
     expect(stderr).toBe('');
-    expect(code).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '@letters/export';
-import { buildModel, DENSE_MODEL, initBackend, loadDataset } from '@letters/training';
+import { buildModel, CONVNET_MODEL, DENSE_MODEL, initBackend, LETTER_CLASS_NAMES, loadDataset } from '@letters/training';
 
 /**
  * A small dense model trained on the generated fixture letters (about 97% on their test split, a few
@@ -22,7 +22,21 @@ export async function trainFixtureModel(fixturesDir: string, dir: string, name: 
     xs.dispose();
     ys.dispose();
   }
-  const { onnx } = await exportToOnnx(model, { labels: train.classNames });
+  return exportTo(model, train.classNames, dir, name);
+}
+
+/**
+ * A small untrained convnet (seeded weights) exported as `<name>.onnx`: convolutions and pooling are what
+ * the pipeline's models run, and parity between runtimes needs no training.
+ */
+export async function convnetModel(dir: string, name: string): Promise<string> {
+  await initBackend({ backend: 'wasm' });
+  const model = buildModel({ ...CONVNET_MODEL, filters: [8, 16, 16], denseUnits: [32] }, { numClasses: 27, seed: 3 });
+  return exportTo(model, LETTER_CLASS_NAMES, dir, name);
+}
+
+async function exportTo(model: tf.LayersModel, labels: readonly string[], dir: string, name: string): Promise<string> {
+  const { onnx } = await exportToOnnx(model, { labels });
   model.dispose();
   const path = join(dir, `${name}.onnx`);
   await writeFile(path, onnx);
