@@ -54,7 +54,7 @@ export const evaluateCommand: LettersCommand = (cli) =>
               `${args.model}: the model has ${classifier.classes} outputs, dataset ${args.dataset} has ${set.numClasses} classes; evaluate it on a matching dataset`,
             );
           }
-          const bar = progressBar({ label: `evaluate ${runtime}`, total: set.count, unit: 'images', quiet: args.quiet || args.json });
+          const bar = progressBar({ label: `evaluate ${runtime}`, total: set.count, unit: 'images', quiet: args.quiet || args.json ? true : undefined });
           let shown = 0;
           const evaluation = await evaluateClassifier(classifier, set, {
             batchSize,
