@@ -22,11 +22,7 @@ export function sparseCrossEntropy(probabilities: tf.Tensor, labels: tf.Tensor):
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }
 
-/**
- * Loss (cross-entropy plus the model's regularization losses) and accuracy of one forward pass
- * in training mode (dropout on, batch statistics updated). Accuracy is kept out of the
- * gradient tape's cleanup with tf.keep; the caller disposes it.
- */
+/** Loss (cross-entropy plus the model's regularization losses) and accuracy of one forward pass. */
 export function trainingLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; accuracy: tf.Scalar } {
   const probabilities = model.apply(x, { training: true }) as tf.Tensor;
   const accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, -1), y), 'float32')) as tf.Scalar);
@@ -36,23 +32,37 @@ export function trainingLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor):
   return { loss, accuracy };
 }
 
+/**
+ * Hands `differentiate` (optimizer.minimize, tf.variableGrads) the batch's loss function, in
+ * training mode: dropout on, BatchNorm statistics updated. The accuracy of that same forward
+ * pass is kept out of the tape's cleanup with tf.keep; the caller disposes it.
+ */
+export function differentiateBatch<T extends tf.TensorContainer>(
+  model: tf.LayersModel,
+  batch: Batch,
+  differentiate: (loss: () => tf.Scalar) => T,
+): { result: T; accuracy: tf.Scalar } {
+  let accuracy: tf.Scalar | undefined;
+  const result = tf.tidy(() => {
+    const x = batchInput(model, batch);
+    const y = tf.tensor1d(batch.labels, 'int32');
+    return differentiate(() => {
+      const pass = trainingLoss(model, x, y);
+      accuracy = pass.accuracy;
+      return pass.loss;
+    });
+  });
+  return { result, accuracy: accuracy! };
+}
+
 /** A training step on the current tfjs backend, in this thread. */
 export const createLocalTrainStep: CreateTrainStep = (model, optimizer): TrainStep => {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return {
     async run(batch: Batch): Promise<StepResult> {
-      let accuracy: tf.Scalar | undefined;
-      const loss = tf.tidy(() => {
-        const x = batchInput(model, batch);
-        const y = tf.tensor1d(batch.labels, 'int32');
-        return optimizer.minimize(() => {
-          const result = trainingLoss(model, x, y);
-          accuracy = result.accuracy;
-          return result.loss;
-        }, true, variables)!;
-      });
-      const [lossValue, accuracyValue] = await Promise.all([loss.data(), accuracy!.data()]);
-      tf.dispose([loss, accuracy!]);
+      const { result: loss, accuracy } = differentiateBatch(model, batch, (f) => optimizer.minimize(f, true, variables)!);
+      const [lossValue, accuracyValue] = await Promise.all([loss.data(), accuracy.data()]);
+      tf.dispose([loss, accuracy]);
       return { loss: lossValue[0]!, accuracy: accuracyValue[0]! };
     },
     dispose(): void {},

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchInput, trainingLoss } from './local-train-step.ts';
+import { differentiateBatch } from './local-train-step.ts';
 import type { Batch } from './train-step.ts';
 
 /** What one shard of a batch contributes to a data-parallel step. */
@@ -43,24 +43,15 @@ export function writeWeights(weights: tf.LayerVariable[], values: Float32Array):
 /** Loss, accuracy and weight gradients of one shard, without changing trainable weights. */
 export function shardGradients(model: tf.LayersModel, batch: Batch): ShardResult {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  let accuracy: tf.Scalar | undefined;
-  const { value, grads } = tf.tidy(() => {
-    const x = batchInput(model, batch);
-    const y = tf.tensor1d(batch.labels, 'int32');
-    return tf.variableGrads(() => {
-      const result = trainingLoss(model, x, y);
-      accuracy = result.accuracy;
-      return result.loss;
-    }, variables);
-  });
+  const { result: { value, grads }, accuracy } = differentiateBatch(model, batch, (f) => tf.variableGrads(f, variables));
   const gradients = concatenate(variables.map((v) => grads[v.name]!.dataSync() as Float32Array));
   const result = {
     gradients,
     nonTrainable: readWeights(model.nonTrainableWeights),
     loss: value.dataSync()[0]!,
-    accuracy: accuracy!.dataSync()[0]!,
+    accuracy: accuracy.dataSync()[0]!,
     size: batch.size,
   };
-  tf.dispose([value, accuracy!, ...Object.values(grads)]);
+  tf.dispose([value, accuracy, ...Object.values(grads)]);
   return result;
 }
