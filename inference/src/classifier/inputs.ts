@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { LettersError } from '@letters/training';
 import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
 import { concatFloat32 } from './concat.ts';
@@ -48,26 +49,31 @@ function isRawImage(input: ClassifierInput): input is RawImage {
   return typeof input === 'object' && 'width' in input && 'height' in input && 'data' in input;
 }
 
-/** One model-ready Float32Array for a list of inputs, decoding files and buffers concurrently. */
+/** Files and buffers decoded at the same time per call: sharp's thread pool has 4 threads. */
+const DECODE_CONCURRENCY = 8;
+
+/** One input as model-ready images: as they are, or decoded (files, bytes) and preprocessed. */
+async function toFloat32(input: ClassifierInput, index: number, limits: DecodeLimits): Promise<Float32Array> {
+  if (input instanceof Float32Array) return modelImages({ data: input, count: input.length / PIXELS });
+  if (isModelImages(input)) return modelImages(input);
+  const name = typeof input === 'string' ? input : `input ${index}`;
+  const raw = isRawImage(input) ? input : await decodeImage(input, limits, name);
+  const out = new Float32Array(PIXELS);
+  try {
+    preprocessInto(raw, out);
+  } catch (error) {
+    if (!(error instanceof PreprocessError)) throw error;
+    throw new LettersError(`${name}: ${error.message}`, { cause: error });
+  }
+  return out;
+}
+
+/** One model-ready Float32Array for a list of inputs, decoding files and buffers a few at a time. */
 export async function toModelImages(
   inputs: readonly ClassifierInput[],
   limits: DecodeLimits,
 ): Promise<{ images: Float32Array; count: number }> {
-  const parts = await Promise.all(
-    inputs.map(async (input, i): Promise<Float32Array> => {
-      if (input instanceof Float32Array) return modelImages({ data: input, count: input.length / PIXELS });
-      if (isModelImages(input)) return modelImages(input);
-      const raw = isRawImage(input) ? input : await decodeImage(input, limits, typeof input === 'string' ? input : `input ${i}`);
-      const out = new Float32Array(PIXELS);
-      try {
-        preprocessInto(raw, out);
-      } catch (error) {
-        if (!(error instanceof PreprocessError)) throw error;
-        throw new LettersError(`input ${i}: ${error.message}`, { cause: error });
-      }
-      return out;
-    }),
-  );
-  const images = concatFloat32(parts);
+  const limit = pLimit(DECODE_CONCURRENCY);
+  const images = concatFloat32(await Promise.all(inputs.map((input, i) => limit(() => toFloat32(input, i, limits)))));
   return { images, count: images.length / PIXELS };
 }
