@@ -72,7 +72,10 @@ async function useWasm(threads: number): Promise<BackendInfo> {
     threads,
     simd,
     version: `tfjs ${tf.version.tfjs}, backend-wasm ${tfWasm.version_wasm}`,
-    note: 'XNNPACK with the letters training kernels',
+    note:
+      threads === 1
+        ? 'XNNPACK with the letters training kernels'
+        : `XNNPACK with the letters training kernels; ${threads} data-parallel threads for convnets (dense networks train on 1)`,
   };
 }
 
