@@ -1,4 +1,4 @@
-import { decodeModel } from '@letters/export';
+import { decodeModel, METADATA_KEYS } from '@letters/export';
 import { LettersError } from '@letters/training';
 
 /** What an exported model says about itself (the `letters.*` metadata keys of the ONNX contract). */
@@ -41,7 +41,7 @@ export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
 
   const outputDims = model.graph.output[0]?.type?.tensorType?.shape?.dim ?? [];
   const classes = outputDims[outputDims.length - 1]?.dimValue ?? 0;
-  const labels = parse('letters.labels', isStrings) ?? Array.from({ length: classes }, (_, i) => String(i));
+  const labels = parse(METADATA_KEYS.labels, isStrings) ?? Array.from({ length: classes }, (_, i) => String(i));
   if (classes > 0 && labels.length !== classes) {
     throw new LettersError(
       `${source}: metadata letters.labels names ${labels.length} classes, the model outputs ${classes}; re-export the model`,
@@ -49,12 +49,12 @@ export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
   }
   return {
     labels,
-    preprocessing: metadata['letters.preprocessing'],
-    dataset: metadata['letters.dataset'],
-    datasetHash: metadata['letters.dataset_hash'],
-    testMetrics: parse('letters.test_metrics', isObject),
-    sourceModelHash: metadata['letters.source_model_hash'],
-    toolkitVersion: metadata['letters.toolkit_version'],
+    preprocessing: metadata[METADATA_KEYS.preprocessing],
+    dataset: metadata[METADATA_KEYS.dataset],
+    datasetHash: metadata[METADATA_KEYS.datasetHash],
+    testMetrics: parse(METADATA_KEYS.testMetrics, isObject),
+    sourceModelHash: metadata[METADATA_KEYS.sourceModelHash],
+    toolkitVersion: metadata[METADATA_KEYS.toolkitVersion],
     metadata,
   };
 }
