@@ -86,14 +86,16 @@ describe('letters train after kill -9', () => {
     await writeFile(config, JSON.stringify({ preset: 'dense', denseUnits: [32], batchSize: 16 }));
     const out = join(root, 'resumed');
     const args = ['train', '--model', config, '--dataset', 'letters-sample', '--data-dir', inject('sharedData'), '--limit', '600'];
-    const run = [...args, '--epochs', '6', '--out', out, '--backend', 'cpu', '--quiet'];
-    // Killed as soon as epoch 3 is reported: the checkpoint of epoch 2 is on disk by then.
+    const run = (epochs: number) => [...args, '--epochs', String(epochs), '--out', out, '--backend', 'cpu', '--quiet'];
+    // Killed as soon as epoch 3 is reported (the checkpoint of epoch 2 is on disk by then); planned
+    // for 50 epochs so that it cannot finish first on a busy machine. The rerun asks for 6: the
+    // number of epochs may change on resume.
     const killed = await new Promise<string | null>((resolve, reject) => {
-      const proc = spawn(join(repo, 'node_modules/.bin/letters'), run, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn(join(repo, 'node_modules/.bin/letters'), run(50), { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       proc.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (stderr.includes('epoch 3/6')) proc.kill('SIGKILL');
+        if (stderr.includes('epoch 3/50')) proc.kill('SIGKILL');
       });
       proc.on('error', reject);
       proc.on('close', (_code, signal) => resolve(signal));
@@ -101,7 +103,7 @@ describe('letters train after kill -9', () => {
     expect(killed).toBe('SIGKILL');
     expect((await loadModel(out)).countParams()).toBeGreaterThan(0);
 
-    const result = await letters(run);
+    const result = await letters(run(6));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/resuming after epoch [2-5] of 6 from the checkpoint/);
     expect(result.stderr).not.toContain('epoch 1/6');
