@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32, deflateSync } from 'node:zlib';
@@ -9,6 +8,7 @@ import { loadDataset } from '@letters/training';
 import { Classifier, SOME_FAILED_EXIT_CODE, findImageFiles, scoreFiles, type ScoreResult } from '@letters/inference';
 import { testModel, type TestModel } from './helpers/models.ts';
 import { writeImageFiles } from './helpers/image-files.ts';
+import { tempDir } from './helpers/temp-dir.ts';
 
 const run = promisify(execFile);
 const LETTERS_BIN = join(import.meta.dirname, '../bin/letters.js');
@@ -38,7 +38,7 @@ describe('score', () => {
 
   beforeAll(async () => {
     model = await testModel('convnet');
-    dir = await mkdtemp(join(tmpdir(), 'letters-score-'));
+    dir = await tempDir('score');
     const { test } = await loadDataset('letters-sample', { dataDir: inject('sharedData'), limit: 40 });
     good = await writeImageFiles(test, join(dir, 'images'), 40, 4);
     const png = await readFile(good[0]!);
