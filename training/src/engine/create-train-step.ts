@@ -28,17 +28,22 @@ export function weightReuse(model: tf.LayersModel): number {
 const parallelMinimumReuse = 8;
 
 /**
- * The training step for the backend initBackend selected: data-parallel worker threads for wasm
- * with threads > 1 and a model that reuses its weights enough to gain from them, else a step in
- * this thread (tfjs-node and cpu manage their own threads).
+ * Threads a training step for `model` uses on the backend initBackend selected: its threads
+ * for wasm when the model reuses its weights enough to gain from data parallelism, else 1
+ * (tfjs-node and cpu manage their own threads and report 1 here).
  */
-export const createTrainStep: CreateTrainStep = (model, optimizer) => {
+export function trainStepThreads(model: tf.LayersModel): number {
   const backend = currentBackend();
-  if (backend?.name !== 'wasm' || backend.threads === 1 || weightReuse(model) < parallelMinimumReuse) {
-    return createLocalTrainStep(model, optimizer);
-  }
+  if (backend?.name !== 'wasm' || weightReuse(model) < parallelMinimumReuse) return 1;
+  return backend.threads;
+}
+
+/** The training step for the backend initBackend selected, on trainStepThreads(model) threads. */
+export const createTrainStep: CreateTrainStep = (model, optimizer) => {
+  const threads = trainStepThreads(model);
+  if (threads === 1) return createLocalTrainStep(model, optimizer);
   return createParallelTrainStep(model, optimizer, {
-    threads: backend.threads,
+    threads,
     onFallback: (reason) => console.warn(`letters: training workers failed (${reason}); continuing on 1 thread.`),
   });
 };

@@ -10,4 +10,4 @@ export {
   type BackendChoice,
 } from './backend.ts';
 export { registerWasmTrainingKernels } from './kernels/index.ts';
-export { createTrainStep } from './create-train-step.ts';
+export { createTrainStep, trainStepThreads } from './create-train-step.ts';
