@@ -136,7 +136,8 @@ export async function reproduceSeedTable(options: SeedTableOptions): Promise<See
   return rows;
 }
 
-const optional = (x: number | undefined) => (x === undefined ? '' : x);
+/** "acc / loss", or just the accuracy when the reference gave no loss. */
+const reference = (accuracy: number, loss: number | undefined) => (loss === undefined ? String(accuracy) : `${accuracy} / ${loss}`);
 
 export const seedTableColumns: readonly Column<SeedTableRow>[] = [
   { header: 'Task', value: (r) => r.task },
@@ -146,8 +147,8 @@ export const seedTableColumns: readonly Column<SeedTableRow>[] = [
   { header: 'Train loss', value: (r) => r.trainLoss, align: 'right' },
   { header: 'Test acc', value: (r) => r.testAccuracy, align: 'right' },
   { header: 'Test loss', value: (r) => r.testLoss, align: 'right' },
-  { header: 'Reference train acc / loss', value: (r) => (r.reference ? `${r.reference.trainAccuracy} / ${optional(r.reference.trainLoss)}` : '') },
-  { header: 'Reference test acc / loss', value: (r) => (r.reference ? `${r.reference.testAccuracy} / ${optional(r.reference.testLoss)}` : '') },
+  { header: 'Reference train acc / loss', value: (r) => r.reference && reference(r.reference.trainAccuracy, r.reference.trainLoss) },
+  { header: 'Reference test acc / loss', value: (r) => r.reference && reference(r.reference.testAccuracy, r.reference.testLoss) },
   { header: 'Time (s)', value: (r) => r.seconds.toFixed(0), align: 'right' },
 ];
 
