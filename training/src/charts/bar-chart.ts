@@ -15,8 +15,10 @@ export interface BarChartOptions extends RenderOptions {
   readonly title?: string;
   readonly xTitle?: string;
   readonly yTitle?: string;
-  /** d3-format of the values on the axis and the bar labels, e.g. '.1%' or ',.0f' (default '.3~f'). */
+  /** d3-format of the bar labels, e.g. '.1%' or ',.0f' (default '.3~f'). */
   readonly format?: string;
+  /** d3-format of the value axis (default: `format`), e.g. '.0%' where the labels show '.1%'. */
+  readonly axisFormat?: string;
   /** Value axis range (bars are clipped to it); defaults to starting at zero. */
   readonly domain?: readonly [number, number];
   /** Bars run left to right with the categories down the side: better for many or long names. */
@@ -78,7 +80,7 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Pro
             field: y,
             type: 'quantitative',
             title: options.yTitle ?? y,
-            axis: { format },
+            axis: { format: options.axisFormat ?? format, tickCount: 5 },
             scale: options.domain ? { domain: [...options.domain], zero: false } : { zero: true },
           },
           // Bars start at the bottom of a given domain, not at an off-chart zero.

@@ -54,8 +54,7 @@ export function transferMarkdown(report: Omit<TransferReport, 'files'>): string 
     '',
     '![Mean accuracy per method](transfer-figures/accuracy.png)',
     '',
-    ...report.rows.map((r) => `![Confusion matrix, ${r.method}](transfer-figures/confusion-${r.method}.png)`),
-    '',
+    ...report.rows.flatMap((r) => [`![Confusion matrix, ${r.method}](transfer-figures/confusion-${r.method}.png)`, '']),
   ].join('\n');
 }
 
@@ -79,6 +78,7 @@ export async function writeTransferReport(out: string, report: Omit<TransferRepo
       y: 'meanAccuracy',
       error: 'stdAccuracy',
       format: '.1%',
+      axisFormat: '.0%',
       domain: [0, 1],
       horizontal: true,
       title: `Binary AlphaDigits: ${report.k}-fold cross-validated accuracy`,
