@@ -47,13 +47,15 @@ export interface StudyProfile {
   readonly tunedEpochs: number;
   /** Epochs of each trained transfer method per fold. */
   readonly transferEpochs: number;
+  /** Cross-validation folds of the transfer comparison. */
+  readonly transferFolds: number;
   /** Images per parity batch. */
   readonly parityImages: number;
 }
 
 export const PROFILES = {
-  full: { baselineEpochs: 5, tuneEpochs: 2, tunedEpochs: 15, transferEpochs: 30, parityImages: 512 },
-  quick: { limit: 3000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 8, parityImages: 256 },
+  full: { baselineEpochs: 5, tuneEpochs: 2, tunedEpochs: 15, transferEpochs: 30, transferFolds: 5, parityImages: 512 },
+  quick: { limit: 2000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
 } as const satisfies Record<string, StudyProfile>;
 
 export interface PipelineOptions {
@@ -95,7 +97,7 @@ export interface StudyResults {
     readonly notes: readonly string[];
     readonly letters: DatasetSource & { readonly counts: Readonly<Record<string, number>> };
     readonly digits?: DatasetSource;
-    readonly transferDataset: string;
+    readonly transfer: DatasetSource;
   };
   readonly inspection: InspectResult;
   readonly leakage: LeakageReport;
@@ -204,10 +206,10 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const transfer = await stage(
     cache.run({
       name: 'transfer',
-      inputs: { base: tuned.key, data: data.transferDataset, files: data.transferData, epochs: profile.transferEpochs, seed },
+      inputs: { base: tuned.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seed },
       outputs: (r: TransferReport) => [join(r.final.dir, 'model.json'), join(out, 'transfer.json')],
       run: () =>
-        runTransfer({ base: tunedDir, data: data.transferData, out, seed, epochs: profile.transferEpochs, createTrainStep, quiet: options.quiet, log }),
+        runTransfer({ base: tunedDir, data: data.transferData, out, seed, epochs: profile.transferEpochs, k: profile.transferFolds, createTrainStep, quiet: options.quiet, log }),
     }),
     'transfer',
   );
@@ -218,11 +220,10 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
     tuned: { dir: tunedDir, key: tuned.key, dataset: 'letters' },
     transfer: { dir: transfer.result.final.dir, key: transfer.key, dataset: 'transfer' },
   };
-  const transferSplits = await loadDataset(data.transferDataset, { dataDir: options.dataDir });
   const models: ModelResult[] = [];
   for (const name of MODEL_NAMES) {
     const { dir, key } = dirs[name];
-    const testData = dirs[name].dataset === 'letters' ? letters : transferSplits;
+    const testData = dirs[name].dataset === 'letters' ? letters : data.transfer;
     const done = await stage(
       cache.run({
         name: `model-${name}`,
@@ -243,7 +244,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
       notes: data.notes,
       letters: { ...letters.source, counts: counts(data) },
       ...(data.digits ? { digits: data.digits.source } : {}),
-      transferDataset: data.transferDataset,
+      transfer: data.transfer.source,
     },
     inspection: inspection.result,
     leakage,

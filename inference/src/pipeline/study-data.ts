@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import {
+  DATASET_DEFAULTS,
+  DataNotFoundError,
   DEFAULT_FIXTURES_DIR,
   FIXTURE_FILES,
-  DataNotFoundError,
   fetchEmnist,
   loadDataset,
   resolveDataDir,
@@ -16,8 +17,8 @@ export interface StudyData {
   readonly digits?: DatasetSplits;
   /** Binary AlphaDigits file or folder for transfer learning. */
   readonly transferData: string;
-  /** Registered dataset name of the transfer data, for `letters evaluate`. */
-  readonly transferDataset: string;
+  /** The same images as registered dataset splits: their test split scores the transfer model. */
+  readonly transfer: DatasetSplits;
   /** True when no EMNIST data could be found or downloaded and the generated letters stand in. */
   readonly synthetic: boolean;
   /** How the data was chosen, one line each, for the console and the report. */
@@ -39,13 +40,26 @@ export interface StudyDataOptions {
 }
 
 /** Loads a dataset, or undefined when its files are absent (any other problem still fails loudly). */
-async function tryLoad(name: string, options: StudyDataOptions): Promise<DatasetSplits | undefined> {
+async function tryLoad(name: string, options: { dataDir?: string; seed: number; limit?: number }): Promise<DatasetSplits | undefined> {
   try {
-    return await loadDataset(name, { dataDir: options.dataDir, seed: options.seed, limit: options.limit });
+    return await loadDataset(name, options);
   } catch (error) {
     if (error instanceof DataNotFoundError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Transfer data is split as `runTransfer` splits it (default seed, all images), so the test split
+ * that scores the final transfer model is the one it never trained on.
+ */
+const TRANSFER_SPLIT = { seed: DATASET_DEFAULTS.seed, limit: undefined };
+
+async function fixtureTransfer(): Promise<{ transferData: string; transfer: DatasetSplits }> {
+  return {
+    transferData: join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits),
+    transfer: await loadDataset('fixtures-alphadigits', TRANSFER_SPLIT),
+  };
 }
 
 /**
@@ -68,14 +82,13 @@ export async function loadStudyData(options: StudyDataOptions): Promise<StudyDat
     notes.push(`letters: ${letters.source.description} (${dataDir})`);
     const digits = await tryLoad('mnist', options);
     notes.push(digits ? `digits: ${digits.source.description}` : 'digits: none found, the dense-on-digits baseline is skipped');
-    const transfer = await tryLoad('binaryalphadigits', options);
+    const transfer = await tryLoad('binaryalphadigits', { ...options, ...TRANSFER_SPLIT });
     if (transfer) notes.push(`transfer: ${transfer.source.description}`);
     else notes.push('transfer: no Binary AlphaDigits file in the data directory, using the generated ones (synthetic)');
     return {
       letters,
       ...(digits ? { digits } : {}),
-      transferData: transfer ? dataDir : join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits),
-      transferDataset: transfer ? 'binaryalphadigits' : 'fixtures-alphadigits',
+      ...(transfer ? { transferData: dataDir, transfer } : await fixtureTransfer()),
       synthetic: false,
       notes,
     };
@@ -83,8 +96,7 @@ export async function loadStudyData(options: StudyDataOptions): Promise<StudyDat
   notes.push(SYNTHETIC_WARNING);
   return {
     letters: await loadDataset('fixtures', { seed: options.seed, limit: options.limit }),
-    transferData: join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits),
-    transferDataset: 'fixtures-alphadigits',
+    ...(await fixtureTransfer()),
     synthetic: true,
     notes,
   };

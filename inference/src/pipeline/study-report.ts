@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
+  barChart,
   markdownTable,
   seedTableColumns,
   TRANSFER_COLUMNS,
@@ -20,9 +22,19 @@ async function image(name: string, path: string, alt: string): Promise<ReportIma
   return { name, png: await readFile(path), alt };
 }
 
+/** An installed package's version, found from its entry point (some packages do not export package.json). */
 function packageVersion(name: string): string {
-  const require = createRequire(import.meta.url);
-  return (require(`${name}/package.json`) as { version: string }).version;
+  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
+      if (found === name) return version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
 }
 
 function summary(results: StudyResults): ReportSection {
@@ -94,6 +106,10 @@ function seedTableSection(results: StudyResults): ReportSection {
 
 async function tuningSection(results: StudyResults): Promise<ReportSection> {
   const t = results.tuning;
+  const bars = await barChart(
+    t.rows.map((r) => ({ variant: r.name, valAccuracy: r.valAccuracy })),
+    { x: 'variant', y: 'valAccuracy', horizontal: true, format: '.1%', title: `Validation accuracy per variant (${t.budget})`, xTitle: 'Variant', yTitle: 'Validation accuracy' },
+  );
   return {
     title: 'Tuning: each technique against the convnet baseline',
     markdown: [
@@ -104,9 +120,14 @@ async function tuningSection(results: StudyResults): Promise<ReportSection> {
       '',
       `Best variant: **${t.best.name}**, test accuracy ${percent(t.best.test.accuracy)}.`,
       '',
+      '![Validation accuracy per variant](images/tuning-accuracy.png)',
+      '',
       '![Tuning curves](images/tuning-curves.png)',
     ].join('\n'),
-    images: [await image('tuning-curves.png', join(results.options.out, 'tune', 'curves.png'), 'Tuning curves')],
+    images: [
+      { name: 'tuning-accuracy.png', png: bars.png, alt: 'Validation accuracy per variant' },
+      await image('tuning-curves.png', join(results.options.out, 'tune', 'curves.png'), 'Tuning curves'),
+    ],
   };
 }
 
