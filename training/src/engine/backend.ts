@@ -34,8 +34,8 @@ export const backendOptions = {
   },
   threads: {
     type: 'number',
-    default: Math.min(availableParallelism(), 4),
-    describe: 'Threads for the wasm training step (data-parallel workers; used for convnets, not dense networks)',
+    default: 1,
+    describe: `Threads for the wasm training step: data-parallel workers for convnets (this machine has ${availableParallelism()} cores)`,
   },
 } as const;
 
