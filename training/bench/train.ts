@@ -35,6 +35,8 @@ export interface BenchRow {
   threads: number;
   imagesPerSecond: number;
   secondsPerEpoch: number;
+  /** CPU time (all threads of this process) per image: unlike images/s, barely affected by other processes. */
+  cpuMicrosecondsPerImage: number;
 }
 
 const args = yargs(hideBin(process.argv))
@@ -61,7 +63,12 @@ interface Variant {
   /** Threads the step really uses (dense networks stay on one; see trainStepThreads). */
   threads: number;
   step: TrainStep;
-  samples: number[];
+  samples: Sample[];
+}
+
+interface Sample {
+  imagesPerSecond: number;
+  cpuMicrosecondsPerImage: number;
 }
 
 const median = (values: number[]) => {
@@ -70,17 +77,20 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-async function imagesPerSecond(step: TrainStep, batches: number, size = batchSize): Promise<number> {
+async function measure(step: TrainStep, batches: number, size = batchSize): Promise<Sample> {
   const batch = randomBatch(size);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < batches; i++) await step.run(batch);
-  return (batches * size) / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  const images = batches * size;
+  return { imagesPerSecond: images / ((performance.now() - start) / 1000), cpuMicrosecondsPerImage: (cpu.user + cpu.system) / images };
 }
 
 async function makeVariant(model: string, backendInfo: BackendInfo, warmUpSize = batchSize): Promise<Variant> {
   const built = buildModel(models[model]!, { numClasses: 27, seed: 1 });
   const step = createTrainStep(built, createOptimizer({ name: 'rmsprop', learningRate: 0.001 }));
-  await imagesPerSecond(step, 1, warmUpSize); // warm-up: worker start, XNNPACK operators, optimizer slots
+  await measure(step, 1, warmUpSize); // warm-up: worker start, XNNPACK operators, optimizer slots
   return { model, backend: backendInfo, threads: trainStepThreads(built), step, samples: [] };
 }
 
@@ -104,7 +114,7 @@ for (const threads of threadCounts) {
 const progress = progressBar({ label: 'bench:train', total: args.runs * variants.length, unit: 'runs', quiet: args.json });
 for (let run = 0; run < args.runs; run++) {
   for (const variant of variants) {
-    variant.samples.push(await imagesPerSecond(variant.step, args.batches));
+    variant.samples.push(await measure(variant.step, args.batches));
     progress.tick(1, { model: variant.model, threads: variant.backend.threads });
   }
 }
@@ -116,15 +126,22 @@ if (args.cpu) {
   log(describeBackend(backend));
   for (const model of Object.keys(models)) {
     const variant = await makeVariant(model, backend, cpuBatchSize);
-    variant.samples.push(await imagesPerSecond(variant.step, 2, cpuBatchSize));
+    variant.samples.push(await measure(variant.step, 2, cpuBatchSize));
     variant.step.dispose();
     variants.push(variant);
   }
 }
 
 const rows: BenchRow[] = variants.map((v) => {
-  const rate = median(v.samples);
-  return { model: v.model, backend: v.backend.name, threads: v.threads, imagesPerSecond: Math.round(rate), secondsPerEpoch: Math.round(epochImages / rate) };
+  const rate = median(v.samples.map((s) => s.imagesPerSecond));
+  return {
+    model: v.model,
+    backend: v.backend.name,
+    threads: v.threads,
+    imagesPerSecond: Math.round(rate),
+    secondsPerEpoch: Math.round(epochImages / rate),
+    cpuMicrosecondsPerImage: Math.round(median(v.samples.map((s) => s.cpuMicrosecondsPerImage))),
+  };
 });
 
 if (args.json) {
@@ -136,6 +153,7 @@ if (args.json) {
     { header: 'threads', value: (r) => r.threads, align: 'right' },
     { header: 'images/s', value: (r) => r.imagesPerSecond, align: 'right' },
     { header: 's/epoch (124,800)', value: (r) => r.secondsPerEpoch, align: 'right' },
+    { header: 'CPU µs/image', value: (r) => r.cpuMicrosecondsPerImage, align: 'right' },
   ];
   console.log(args.markdown ? markdownTable(rows, columns) : terminalTable(rows, columns));
   console.log(

@@ -10,8 +10,12 @@ interface Case {
   pad: 'valid' | 'same';
 }
 
+// 2x2 windows at stride 2 that stay inside the input take the branch-free path (maxPool2x2Backprop),
+// including odd sizes whose last row or column no window covers; the others the general one.
 const cases: Case[] = [
   { x: [2, 6, 6, 3], size: 2, strides: 2, pad: 'valid' },
+  { x: [2, 7, 9, 3], size: 2, strides: 2, pad: 'valid' },
+  { x: [1, 8, 6, 4], size: 2, strides: 2, pad: 'same' },
   { x: [2, 7, 7, 3], size: 2, strides: 2, pad: 'same' },
   { x: [1, 9, 8, 2], size: 3, strides: 2, pad: 'same' },
   { x: [1, 9, 8, 2], size: 3, strides: 1, pad: 'valid' },
