@@ -40,8 +40,8 @@ export const TRANSFER_DEFAULTS = {
   methods: TRANSFER_METHODS,
   k: 5,
   seed: 42,
-  epochs: 30,
-  batchSize: 16,
+  epochs: 20,
+  batchSize: 32,
   learningRate: 1e-3,
   fineTuneLearningRate: 3e-4,
 } as const;
