@@ -16,7 +16,7 @@ export function isPlain2x2(info: tf.backend_util.Conv2DInfo): boolean {
 
 /**
  * maxPoolBackprop for plain 2x2 pooling (isPlain2x2), branch-free: on real data the comparisons
- * are unpredictable, and mispredicted branches made the general loop 4x slower. `(a > b) | 0`
+ * are unpredictable, and mispredicted branches made the general loop 4x slower. `+(a > b)`
  * compiles to a flag, not a jump. Same first-maximum rule: row-major order, strict comparisons.
  * (Only windows holding NaN can route differently from maxPoolBackprop; training has diverged
  * by then.)
@@ -38,10 +38,10 @@ export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, info: tf.b
           const d = x[p2 + c]!;
           const e = x[p2 + channels + c]!;
           const g = dy[o + c]!;
-          const upperRight = (b > a) | 0;
-          const lowerRight = (e > d) | 0;
+          const upperRight = +(b > a);
+          const lowerRight = +(e > d);
           // The lower row wins only if its maximum beats both upper values (ties stay upper).
-          const lower = ((d > a) & (d > b)) | ((e > a) & (e > b));
+          const lower = (+(d > a) & +(d > b)) | (+(e > a) & +(e > b));
           const upper = lower ^ 1;
           dx[p0 + c] = g * (upper & (upperRight ^ 1));
           dx[p0 + channels + c] = g * (upper & upperRight);
