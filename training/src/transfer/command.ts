@@ -53,7 +53,7 @@ export const transferCommands: LettersCommand = (cli) =>
         fineTuneLayers: args.fineTuneLayers,
         learningRate: args.learningRate,
         fineTuneLearningRate: args.fineTuneLearningRate,
-        ...(args.augment ? { augmentation: DEFAULT_AUGMENTATION } : {}),
+        augmentation: args.augment ? DEFAULT_AUGMENTATION : false,
         quiet: args.quiet || args.json,
         log,
       });

@@ -29,8 +29,8 @@ export interface TransferOptions {
   readonly fineTuneLayers?: number;
   readonly learningRate?: number;
   readonly fineTuneLearningRate?: number;
-  /** On-the-fly augmentation of the training folds (the held-out fold is never augmented). */
-  readonly augmentation?: AugmentationConfig;
+  /** On-the-fly augmentation of the training folds, never of held-out images (default DEFAULT_AUGMENTATION; false: none). */
+  readonly augmentation?: AugmentationConfig | false;
   readonly createTrainStep?: CreateTrainStep;
   readonly quiet?: boolean;
   readonly log?: (line: string) => void;
@@ -67,6 +67,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
     batchSize: options.batchSize ?? d.batchSize,
     learningRate: options.learningRate ?? d.learningRate,
     fineTuneLearningRate: options.fineTuneLearningRate ?? d.fineTuneLearningRate,
+    augmentation: options.augmentation ?? DEFAULT_AUGMENTATION,
   };
   if (o.methods.length === 0) throw new LettersError(`--methods: name at least one of ${TRANSFER_METHODS.join(', ')}`);
   for (const [name, value] of [['--epochs', o.epochs], ['--batch-size', o.batchSize]] as const) {
@@ -95,7 +96,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   await saveModel(model, finalDir, {
     config: {
       ...baseExtras.config,
-      transfer: { method: best.method, plan: best.plan, base: o.base, baseDataset: baseExtras.dataset, k: o.k, seed: o.seed, augmentation: o.augmentation ?? null },
+      transfer: { method: best.method, plan: best.plan, base: o.base, baseDataset: baseExtras.dataset, k: o.k, seed: o.seed, augmentation: o.augmentation || null },
     },
     ...(history ? { history } : {}),
     metrics: test,
