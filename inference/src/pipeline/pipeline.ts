@@ -5,6 +5,7 @@ import {
   DEFAULT_GRID_FILE,
   describeBackend,
   findLeakage,
+  hashSplits,
   initBackend,
   inspectDataset,
   loadDataset,
@@ -14,12 +15,14 @@ import {
   reproduceSeedTable,
   runExperiment,
   runTransfer,
+  stratifiedSample,
   tune,
   writeChart,
   confusionMatrixChart,
   type BackendChoice,
   type BackendInfo,
   type DatasetSource,
+  type DatasetSplits,
   type ExperimentResult,
   type InspectResult,
   type LeakageReport,
@@ -43,6 +46,8 @@ export interface StudyProfile {
   readonly baselineEpochs: number;
   /** Epochs per tuning variant. */
   readonly tuneEpochs: number;
+  /** Tuning trains each variant on a seeded stratified subset of this many training images (all when absent). */
+  readonly tuneTrainImages?: number;
   /** Epochs of the tuned model (early stopping may end it sooner). */
   readonly tunedEpochs: number;
   /** Epochs of each trained transfer method per fold. */
@@ -54,8 +59,8 @@ export interface StudyProfile {
 }
 
 export const PROFILES = {
-  full: { baselineEpochs: 5, tuneEpochs: 2, tunedEpochs: 15, transferEpochs: 30, transferFolds: 5, parityImages: 512 },
-  quick: { limit: 2000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
+  full: { baselineEpochs: 5, tuneEpochs: 2, tuneTrainImages: 15000, tunedEpochs: 15, transferEpochs: 30, transferFolds: 5, parityImages: 512 },
+  quick: { limit: 5000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
 } as const satisfies Record<string, StudyProfile>;
 
 export interface PipelineOptions {
@@ -167,16 +172,17 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   );
 
   const gridText = await readFile(options.grid, 'utf8');
+  const tuningData = tuningSubset(letters, profile.tuneTrainImages, seed);
   const tuning = await stage(
     cache.run({
       name: 'tune',
-      inputs: { data: letters.source.hash, grid: gridText, epochs: profile.tuneEpochs, seed },
+      inputs: { data: tuningData.source.hash, grid: gridText, epochs: profile.tuneEpochs, seed },
       outputs: (r: TuneReport) => [join(r.best.dir, 'model.json')],
       run: async () =>
         tune({
           grid: await readGrid(options.grid),
           gridFile: options.grid,
-          data: letters,
+          data: tuningData,
           outDir: join(out, 'tune'),
           seed,
           budget: { epochs: profile.tuneEpochs },
@@ -257,11 +263,19 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   };
 }
 
+/** The splits with a smaller, seeded stratified training set: tuning compares many variants on the same budget. */
+function tuningSubset(splits: DatasetSplits, trainImages: number | undefined, seed: number): DatasetSplits {
+  if (trainImages === undefined || splits.train.count <= trainImages) return splits;
+  const train = stratifiedSample(splits.train, trainImages, seed);
+  const description = `${splits.source.description}; tuning on ${train.count} of ${splits.train.count} training images`;
+  return { ...splits, train, source: { ...splits.source, description, hash: hashSplits({ ...splits, train }) } };
+}
+
 /** Exports a model directory to ONNX, evaluates it on both runtimes and checks their parity with tfjs. */
 async function exportAndEvaluate(
   name: ModelName,
   modelDir: string,
-  data: Awaited<ReturnType<typeof loadDataset>>,
+  data: DatasetSplits,
   onnx: string,
   evaluationDir: string,
   parityImages: number,

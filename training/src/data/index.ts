@@ -49,7 +49,7 @@ export { dataCommands } from './commands.ts';
 
 // Seeded randomness, splits, leakage check, resize-with-pad, inspection and the generated fixtures.
 export { createRandom, mulberry32, type Random } from './random.ts';
-export { namedSets, stratifiedKFold, stratifiedSplit, subsetImageSet, type Fold, type SplitFractions, type SplitIndices } from './split.ts';
+export { namedSets, stratifiedKFold, stratifiedSample, stratifiedSplit, subsetImageSet, type Fold, type SplitFractions, type SplitIndices } from './split.ts';
 export { findLeakage, type CrossSplitDuplicates, type LeakageReport, type WithinSplitDuplicates } from './leakage.ts';
 export {
   padGeometry,

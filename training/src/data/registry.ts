@@ -18,7 +18,7 @@ import {
   type LoadedSet,
 } from './sources/emnist.ts';
 import { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
-import { stratifiedSplit, subsetImageSet, type SplitFractions } from './split.ts';
+import { stratifiedSample, stratifiedSplit, subsetImageSet, type SplitFractions } from './split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from './types.ts';
 
 export interface LoadDatasetOptions {
@@ -180,7 +180,7 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
   }
   if (options.limit !== undefined) {
     const limit = options.limit;
-    splits = { train: sample(splits.train, limit, seed), validation: sample(splits.validation, limit, seed), test: sample(splits.test, limit, seed) };
+    splits = { train: stratifiedSample(splits.train, limit, seed), validation: stratifiedSample(splits.validation, limit, seed), test: stratifiedSample(splits.test, limit, seed) };
   }
   const source: DatasetSource = {
     name,
@@ -192,13 +192,6 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
   return { ...splits, source };
 }
 
-/** At most `limit` images, stratified and seeded, so every class stays represented. */
-function sample(set: ImageSet, limit: number, seed: number): ImageSet {
-  if (set.count <= limit) return set;
-  const share = limit / set.count;
-  const picked = stratifiedSplit(set.labels, { train: share, validation: 1 - share, test: 0 }, seed).train;
-  return subsetImageSet(set, picked.subarray(0, limit));
-}
 
 /**
  * sha256 over the splits exactly as loaded (shape, class names, pixels and labels, train then

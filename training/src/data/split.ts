@@ -126,3 +126,11 @@ export function namedSets(data: DatasetSplits | Readonly<Record<string, ImageSet
 function isDatasetSplits(data: DatasetSplits | Readonly<Record<string, ImageSet>>): data is DatasetSplits {
   return 'source' in data && 'train' in data && 'validation' in data && 'test' in data;
 }
+
+/** At most `limit` images of a set, stratified and seeded, so every class stays represented. */
+export function stratifiedSample(set: ImageSet, limit: number, seed: number): ImageSet {
+  if (set.count <= limit) return set;
+  const share = limit / set.count;
+  const picked = stratifiedSplit(set.labels, { train: share, validation: 1 - share, test: 0 }, seed).train;
+  return subsetImageSet(set, picked.subarray(0, limit));
+}
