@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createTrainStep,
-  DEFAULT_GRID_FILE,
   describeBackend,
   findLeakage,
   hashSplits,
   initBackend,
   inspectDataset,
-  loadDataset,
   loadModel,
   PRESETS,
   readGrid,
