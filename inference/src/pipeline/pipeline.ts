@@ -14,6 +14,7 @@ import {
   runExperiment,
   runTransfer,
   stratifiedSample,
+  TRANSFER_DEFAULTS,
   tune,
   writeChart,
   confusionMatrixChart,
@@ -57,7 +58,7 @@ export interface StudyProfile {
 }
 
 export const PROFILES = {
-  full: { baselineEpochs: 5, tuneEpochs: 2, tuneTrainImages: 15000, tunedEpochs: 15, transferEpochs: 30, transferFolds: 5, parityImages: 512 },
+  full: { baselineEpochs: 5, tuneEpochs: 2, tuneTrainImages: 15000, tunedEpochs: 15, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, parityImages: 512 },
   quick: { limit: 5000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
 } as const satisfies Record<string, StudyProfile>;
 
