@@ -2,7 +2,7 @@
  * Training throughput: images/s and seconds per 124,800-image epoch (the EMNIST Letters train
  * split) for the toolkit's models on each available backend.
  *
- *   npm run bench:train [-- --json] [-- --markdown] [-- --runs 5] [-- --batches 10] [-- --threads 1,2]
+ *   npm run bench:train [-- --json] [-- --markdown] [-- --runs 5] [-- --batches 10] [-- --threads 1,2] [-- --models convnet]
  *
  * Every variant is measured `runs` times, interleaved (run 1 of every variant, then run 2, ...)
  * so that load from other processes spreads over all variants alike; the table shows medians.
@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { markdownTable, progressBar, terminalTable, type Column } from '../src/common/index.ts';
+import { LettersError, markdownTable, progressBar, terminalTable, type Column } from '../src/common/index.ts';
 import { createTrainStep, describeBackend, initBackend, trainStepThreads, type BackendInfo, type TrainStep } from '../src/engine/index.ts';
 import { createOptimizer } from '../src/fit/index.ts';
 import { buildModel, CONVNET_MODEL, DENSE_MODEL, type ModelConfig } from '../src/models/index.ts';
@@ -46,6 +46,7 @@ const args = yargs(hideBin(process.argv))
   .option('batches', { type: 'number', default: 6, describe: 'Batches of 128 per measurement' })
   .option('threads', { type: 'string', default: '1,2', describe: 'wasm thread counts to measure' })
   .option('cpu', { type: 'boolean', default: true, describe: 'Include the (very slow) cpu backend' })
+  .option('models', { type: 'string', default: Object.keys(models).join(','), describe: 'Models to measure, comma-separated' })
   .strict()
   .parseSync();
 
@@ -99,11 +100,15 @@ const log = (line: string) => {
 };
 
 const threadCounts = args.threads.split(',').map(Number);
+const benchModels = args.models.split(',');
+for (const model of benchModels) {
+  if (!(model in models)) throw new LettersError(`--models: unknown model '${model}'; expected some of ${Object.keys(models).join(', ')}.`);
+}
 const variants: Variant[] = [];
 for (const threads of threadCounts) {
   const backend = await initBackend({ backend: 'wasm', threads });
   log(describeBackend(backend));
-  for (const model of Object.keys(models)) {
+  for (const model of benchModels) {
     const variant = await makeVariant(model, backend);
     // A model that stays on one thread is measured once, with threads 1.
     if (!variants.some((v) => v.model === model && v.threads === variant.threads)) variants.push(variant);
@@ -124,7 +129,7 @@ for (const variant of variants) variant.step.dispose();
 if (args.cpu) {
   const backend = await initBackend({ backend: 'cpu' });
   log(describeBackend(backend));
-  for (const model of Object.keys(models)) {
+  for (const model of benchModels) {
     const variant = await makeVariant(model, backend, cpuBatchSize);
     variant.samples.push(await measure(variant.step, 2, cpuBatchSize));
     variant.step.dispose();

@@ -5,6 +5,7 @@ export {
   describeBackend,
   backendOptions,
   backendChoices,
+  defaultTrainingThreads,
   type BackendInfo,
   type BackendOptions,
   type BackendChoice,
