@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulWithTransposes } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { sharingIdentity } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { fastMean, fastSum } from './reduce-leading.ts';
 import { fastTile } from './tile.ts';
@@ -26,6 +27,7 @@ export function registerWasmTrainingKernels(): void {
     fastTile(stock(tf.Tile)),
     fastSum(stock(tf.Sum)),
     fastMean(stock(tf.Mean)),
+    sharingIdentity(stock(tf.Identity)),
   ];
   for (const kernel of kernels) {
     const replaced = tf.getKernel(kernel.kernelName, 'wasm');
