@@ -68,6 +68,12 @@ export class WasmHeap {
     batchMatMul(this.id(a), shape([1, m, k]), 3, this.id(b), shape([1, k, n]), 3, false, false, this.id(out));
   }
 
+  /** A new tensor holding the transpose of a 2-D tensor (the backend's Transpose kernel). */
+  transpose2d(t: tf.TensorInfo): tf.TensorInfo {
+    const transpose = tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
+    return transpose({ inputs: { x: t }, backend: this.backend, attrs: { perm: [1, 0] } }) as tf.TensorInfo;
+  }
+
   /** NHWC convolution through the backend's XNNPACK Conv2D, with explicit padding. */
   conv2d(
     x: tf.TensorInfo,
