@@ -28,12 +28,15 @@ export function buildModel(config: ModelConfig, options: BuildOptions): tf.Seque
 
   // A hidden layer: the linear part, then activation and batch norm in the configured order.
   // With batch norm before the activation the bias is redundant (BN's beta replaces it).
+  // Momentum 0.9, not tfjs's 0.99: the moving statistics settle within a few dozen steps, so a
+  // one-epoch tuning budget or a small dataset evaluates batch norm fairly.
+  const batchNorm = (name: string) => tf.layers.batchNormalization({ name: `${name}_bn`, momentum: 0.9 });
   const hidden = (name: string, linear: (args: { activation: TfActivation; useBias: boolean }) => tf.layers.Layer) => {
     const inline = config.batchNorm === 'off' && config.activation !== 'leakyReLU' ? config.activation : undefined;
     model.add(linear({ activation: inline ?? 'linear', useBias: config.batchNorm !== 'beforeActivation' }));
-    if (config.batchNorm === 'beforeActivation') model.add(tf.layers.batchNormalization({ name: `${name}_bn` }));
+    if (config.batchNorm === 'beforeActivation') model.add(batchNorm(name));
     if (inline === undefined) model.add(activationLayer(config.activation, `${name}_${config.activation}`));
-    if (config.batchNorm === 'afterActivation') model.add(tf.layers.batchNormalization({ name: `${name}_bn` }));
+    if (config.batchNorm === 'afterActivation') model.add(batchNorm(name));
   };
   const inputShape = [height, width, 1];
   if (config.architecture === 'convnet') {
@@ -46,7 +49,7 @@ export function buildModel(config: ModelConfig, options: BuildOptions): tf.Seque
             ...(block === 0 && i === 0 ? { inputShape } : {}),
             filters,
             kernelSize: 3,
-            padding: 'valid',
+            padding: config.padding,
             activation,
             useBias,
             kernelInitializer: kernel(),

@@ -15,6 +15,7 @@ export const INITIALIZERS = [
 ] as const;
 export const BATCH_NORM_PLACEMENTS = ['off', 'beforeActivation', 'afterActivation'] as const;
 export const POOLINGS = ['max', 'average', 'strided'] as const;
+export const PADDINGS = ['valid', 'same'] as const;
 
 export type Architecture = (typeof ARCHITECTURES)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -22,6 +23,8 @@ export type Initializer = (typeof INITIALIZERS)[number];
 export type BatchNormPlacement = (typeof BATCH_NORM_PLACEMENTS)[number];
 /** How a convnet halves its feature maps between blocks: a 2x2 pool or a learned 2x2 stride-2 convolution. */
 export type Pooling = (typeof POOLINGS)[number];
+/** 'valid' shrinks each 3x3 conv's output by 2 pixels (Chollet's convnet); 'same' keeps the size. */
+export type Padding = (typeof PADDINGS)[number];
 
 export interface ModelConfig {
   /** 'dense': flattened pixels into dense layers; 'convnet': conv blocks, then dense layers. */
@@ -30,6 +33,7 @@ export interface ModelConfig {
   readonly filters: readonly number[];
   /** Conv layers per block (conv depth); Chollet's convnet has 1. */
   readonly convsPerBlock: number;
+  readonly padding: Padding;
   /** Units of each hidden dense layer, before the softmax layer. */
   readonly denseUnits: readonly number[];
   readonly activation: Activation;
@@ -49,6 +53,7 @@ export const DENSE_MODEL: ModelConfig = {
   architecture: 'dense',
   filters: [],
   convsPerBlock: 1,
+  padding: 'valid',
   denseUnits: [512],
   activation: 'relu',
   initializer: 'glorotUniform',
@@ -68,3 +73,16 @@ export const CONVNET_MODEL: ModelConfig = {
   filters: [32, 64, 64],
   denseUnits: [64],
 };
+
+/**
+ * Side of the feature maps after the conv blocks for a square input (0 or less: the network
+ * shrinks the image to nothing, which the config validation reports).
+ */
+export function convOutputSize(config: Pick<ModelConfig, 'filters' | 'convsPerBlock' | 'padding'>, inputSize = 28): number {
+  let size = inputSize;
+  config.filters.forEach((_, block) => {
+    if (config.padding === 'valid') size -= 2 * config.convsPerBlock;
+    if (block < config.filters.length - 1) size = Math.floor(size / 2);
+  });
+  return size;
+}

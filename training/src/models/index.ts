@@ -4,6 +4,8 @@ export {
   INITIALIZERS,
   BATCH_NORM_PLACEMENTS,
   POOLINGS,
+  PADDINGS,
+  convOutputSize,
   DENSE_MODEL,
   CONVNET_MODEL,
   type Architecture,
@@ -11,6 +13,7 @@ export {
   type Initializer,
   type BatchNormPlacement,
   type Pooling,
+  type Padding,
   type ModelConfig,
 } from './config.ts';
 export { buildModel, type BuildOptions } from './build.ts';
