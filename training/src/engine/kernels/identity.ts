@@ -15,3 +15,16 @@ export function sharingIdentity(stock: tf.KernelConfig): tf.KernelConfig {
   };
   return { ...stock, kernelFunc };
 }
+
+/**
+ * Cast to the tensor's own dtype is an identity too, shared the same way: ReLU's gradient casts
+ * its float32 mask to float32, which the stock kernel copies.
+ */
+export function sharingCast(stock: tf.KernelConfig, identity: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = (params) => {
+    const { x } = params.inputs as { x: tf.TensorInfo };
+    const { dtype } = params.attrs as unknown as tf.CastAttrs;
+    return (x.dtype === dtype ? identity : stock).kernelFunc(params);
+  };
+  return { ...stock, kernelFunc };
+}

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulWithTransposes } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
-import { sharingIdentity } from './identity.ts';
+import { sharingCast, sharingIdentity } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { fastMean, fastSum } from './reduce-leading.ts';
 import { fastTile } from './tile.ts';
@@ -19,6 +19,7 @@ export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
   const stock = (name: string) => tf.getKernel(name, 'wasm')!;
+  const identity = sharingIdentity(stock(tf.Identity));
   const kernels = [
     conv2DBackpropFilterConfig,
     conv2DBackpropInputConfig,
@@ -27,7 +28,8 @@ export function registerWasmTrainingKernels(): void {
     fastTile(stock(tf.Tile)),
     fastSum(stock(tf.Sum)),
     fastMean(stock(tf.Mean)),
-    sharingIdentity(stock(tf.Identity)),
+    identity,
+    sharingCast(stock(tf.Cast), identity),
   ];
   for (const kernel of kernels) {
     const replaced = tf.getKernel(kernel.kernelName, 'wasm');
