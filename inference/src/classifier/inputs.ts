@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
-import { LettersError } from '@letters/training';
+import { concatFloat32, LettersError } from '@letters/training';
 import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
-import { concatFloat32 } from './concat.ts';
 import { decodeImage, type DecodeLimits } from './decode.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;

@@ -1,6 +1,6 @@
+import { concatFloat32 } from '@letters/training';
 import type { RuntimeSession } from '../adapters/index.ts';
 import { IMAGE_SIZE } from '../preprocess/index.ts';
-import { concatFloat32 } from './concat.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { concatFloat32 } from '../common/index.ts';
 import { differentiateBatch } from './local-train-step.ts';
 import type { Batch } from './train-step.ts';
 
@@ -13,19 +14,9 @@ export interface ShardResult {
   readonly size: number;
 }
 
-function concatenate(arrays: Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
-}
-
 /** All weights of a model (trainable first, as model.weights orders them) as one array. */
 export function readWeights(weights: tf.LayerVariable[]): Float32Array {
-  return concatenate(weights.map((w) => w.read().dataSync() as Float32Array));
+  return concatFloat32(weights.map((w) => w.read().dataSync() as Float32Array));
 }
 
 /** Writes one concatenated array back into the weights it was read from. */
@@ -44,7 +35,7 @@ export function writeWeights(weights: tf.LayerVariable[], values: Float32Array):
 export function shardGradients(model: tf.LayersModel, batch: Batch): ShardResult {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { result: { value, grads }, accuracy } = differentiateBatch(model, batch, (f) => tf.variableGrads(f, variables));
-  const gradients = concatenate(variables.map((v) => grads[v.name]!.dataSync() as Float32Array));
+  const gradients = concatFloat32(variables.map((v) => grads[v.name]!.dataSync() as Float32Array));
   const result = {
     gradients,
     nonTrainable: readWeights(model.nonTrainableWeights),
