@@ -16,10 +16,12 @@ export interface BackendOptions {
 }
 
 /**
- * The CLI's --threads default: two data-parallel threads where there are two cores. Measured
- * with the machine's other work deprioritised (bench:train, convnet, batch 128): 1 thread 804
- * images/s, 2 threads 1,280 images/s at equal CPU time per image. Dense networks stay on one
- * thread whatever this says (see trainStepThreads); more threads than 2 are unmeasured.
+ * The CLI's --threads default: two data-parallel threads where there are two cores. Measured on
+ * this project's 2-core machine with its other work deprioritised (bench:train, convnet, batch
+ * 128, median of interleaved runs): 1 thread ~910 images/s, 2 threads ~1,450 images/s, for 13%
+ * more CPU per image. On a machine whose cores are busy with other work, the second thread gains
+ * nothing and costs that 13%. Dense networks stay on one thread whatever this says (see
+ * trainStepThreads); more than 2 threads is unmeasured.
  */
 export const defaultTrainingThreads = Math.min(2, availableParallelism());
 
