@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { patchOffsets } from './patches.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
 /**
@@ -8,30 +9,19 @@ import { WasmHeap } from './wasm-heap.ts';
  * Rows are in the filter's HWI order, so [K, P] · dy[P, outC] is the filter gradient in HWIO.
  */
 export function im2colTransposed(x: Float32Array, info: tf.backend_util.Conv2DInfo, cols: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  const positions = batchSize * outHeight * outWidth;
-  let p = 0;
+  const { inChannels } = info;
+  const offsets = patchOffsets(info);
+  const taps = info.filterHeight * info.filterWidth;
+  const positions = offsets.length / taps;
   // Column-at-a-time keeps the K rows being written cache-resident while x is read once.
-  for (let n = 0; n < batchSize; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, p++) {
-        for (let kh = 0; kh < filterHeight; kh++) {
-          const ih = oh * strideHeight - padTop + kh * dilationHeight;
-          const rowInside = ih >= 0 && ih < inHeight;
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
-            let row = (kh * filterWidth + kw) * inChannels * positions + p;
-            if (rowInside && iw >= 0 && iw < inWidth) {
-              const xBase = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-              for (let ci = 0; ci < inChannels; ci++, row += positions) cols[row] = x[xBase + ci]!;
-            } else {
-              for (let ci = 0; ci < inChannels; ci++, row += positions) cols[row] = 0;
-            }
-          }
-        }
+  for (let p = 0, t = 0; p < positions; p++) {
+    for (let tap = 0; tap < taps; tap++, t++) {
+      const base = offsets[t]!;
+      let row = tap * inChannels * positions + p;
+      if (base >= 0) {
+        for (let ci = 0; ci < inChannels; ci++, row += positions) cols[row] = x[base + ci]!;
+      } else {
+        for (let ci = 0; ci < inChannels; ci++, row += positions) cols[row] = 0;
       }
     }
   }
@@ -42,27 +32,14 @@ export function im2colTransposed(x: Float32Array, info: tf.backend_util.Conv2DIn
  * channels are one contiguous copy (0 in padding).
  */
 export function im2col(x: Float32Array, info: tf.backend_util.Conv2DInfo, cols: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  let c = 0;
-  for (let n = 0; n < batchSize; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        for (let kh = 0; kh < filterHeight; kh++) {
-          const ih = oh * strideHeight - padTop + kh * dilationHeight;
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
-            if (ih >= 0 && ih < inHeight && iw >= 0 && iw < inWidth) {
-              const xBase = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-              for (let ci = 0; ci < inChannels; ci++) cols[c++] = x[xBase + ci]!;
-            } else {
-              for (let ci = 0; ci < inChannels; ci++) cols[c++] = 0;
-            }
-          }
-        }
-      }
+  const { inChannels } = info;
+  const offsets = patchOffsets(info);
+  for (let t = 0, c = 0; t < offsets.length; t++, c += inChannels) {
+    const base = offsets[t]!;
+    if (base >= 0) {
+      for (let ci = 0; ci < inChannels; ci++) cols[c + ci] = x[base + ci]!;
+    } else {
+      cols.fill(0, c, c + inChannels);
     }
   }
 }

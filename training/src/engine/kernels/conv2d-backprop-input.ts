@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { patchOffsets } from './patches.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
 type Filter = [number, number, number, number];
@@ -27,26 +28,13 @@ export function transposeFilter(w: Float32Array, [height, width, inC, outC]: Fil
 
 /** Scatter-adds columns [P, KH*KW*inC] back into the image they were gathered from (the adjoint of im2col). */
 export function col2im(cols: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
+  const { inChannels } = info;
+  const offsets = patchOffsets(info);
   dx.fill(0);
-  let c = 0;
-  for (let n = 0; n < batchSize; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        for (let kh = 0; kh < filterHeight; kh++) {
-          const ih = oh * strideHeight - padTop + kh * dilationHeight;
-          for (let kw = 0; kw < filterWidth; kw++, c += inChannels) {
-            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
-            if (ih < 0 || ih >= inHeight || iw < 0 || iw >= inWidth) continue;
-            const base = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-            for (let ci = 0; ci < inChannels; ci++) dx[base + ci]! += cols[c + ci]!;
-          }
-        }
-      }
-    }
+  for (let t = 0, c = 0; t < offsets.length; t++, c += inChannels) {
+    const base = offsets[t]!;
+    if (base < 0) continue;
+    for (let ci = 0; ci < inChannels; ci++) dx[base + ci]! += cols[c + ci]!;
   }
 }
 
