@@ -3,7 +3,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { LettersError } from '@letters/training';
 import { exportToOnnx } from '../src/export-model.ts';
 import { DEFAULT_TOLERANCE } from '../src/verify/parity.ts';
-import { head, parityOf, seeded, sequential, useCpuBackend } from './helpers.ts';
+import { parityOf, seeded, sequential, useCpuBackend } from './helpers.ts';
 
 beforeAll(useCpuBackend);
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { evaluateModel, loadDataset, type ImageSet } from '@letters/training';
 import { Classifier, MetricsAccumulator, compareEvaluations, evaluateClassifier } from '@letters/inference';
 import { testModel, type TestModel } from './helpers/models.ts';
