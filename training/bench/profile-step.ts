@@ -38,6 +38,8 @@ interface KernelTime {
 
 const times = new Map<string, KernelTime>();
 let profiling = false;
+/** Kernels running now: a kernel that calls another (the training kernels call Transpose) counts as one. */
+let depth = 0;
 
 /** Replaces every wasm kernel with a timed wrapper (after the training kernels are registered). */
 function wrapKernels(): void {
@@ -45,10 +47,16 @@ function wrapKernels(): void {
     const inner = kernel.kernelFunc;
     // The shape of the first input separates calls of one kernel on different layers.
     const kernelFunc: tf.KernelFunc = (params) => {
-      if (!profiling) return inner(params);
+      if (!profiling || depth > 0) return inner(params);
       const wallStart = performance.now();
       const cpuStart = process.cpuUsage();
-      const out = inner(params);
+      depth++;
+      let out: ReturnType<tf.KernelFunc>;
+      try {
+        out = inner(params);
+      } finally {
+        depth--;
+      }
       const cpu = process.cpuUsage(cpuStart);
       const wall = performance.now() - wallStart;
       const first = Object.values(params.inputs)[0];
