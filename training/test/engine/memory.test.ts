@@ -36,6 +36,8 @@ test('tensor count, tracked bytes and the wasm heap stay flat across epochs of t
   // The first epoch creates the optimizer's slots; after that nothing may grow.
   for (const snapshot of snapshots.slice(2)) expect(snapshot).toEqual(snapshots[1]);
   expect(losses.every(Number.isFinite)).toBe(true);
-  expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+  // Epoch means, not single batches: dropout masks are unseeded, so one batch's loss is noisy.
+  const epochMean = (epoch: number) => losses.slice(epoch * batches.length, (epoch + 1) * batches.length).reduce((a, b) => a + b) / batches.length;
+  expect(epochMean(4)).toBeLessThan(epochMean(0));
   model.dispose();
 });
