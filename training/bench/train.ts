@@ -9,7 +9,6 @@
  * The cpu backend gets one run of two batches of 16: it trains a convnet at about 2 images/s.
  */
 import { loadavg } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LettersError, markdownTable, progressBar, terminalTable, type Column } from '../src/common/index.ts';
