@@ -8,7 +8,7 @@
  *   (each thread count in its own child process: onnxruntime-web fixes it per process), tfjs wasm predict;
  * - `evaluate` end to end (uint8 dataset images -> Classifier -> metrics) against the raw
  *   onnxruntime-node session at the same batch size, as a ratio (target >= 0.8);
- * - `score` end to end over a directory of PNG files (find, read, decode with sharp, preprocess,
+ * - `score` end to end over a directory of PNG files (find, read, decode, preprocess,
  *   classify, format CSV rows), in process, without Node's start-up (target >= 2,000 files/s).
  *
  * Variants are measured `runs` times, interleaved, so load from other processes spreads over all of

@@ -14,7 +14,7 @@ export interface ClassifierOptions extends SessionOptions {
   readonly maxBatch?: number;
   /** Micro-batching: how long an idle session waits for more images before running (default 0 ms). */
   readonly batchDelayMs?: number;
-  /** Limits for files and buffers decoded by sharp. */
+  /** Limits for the files and buffers it decodes. */
   readonly decode?: DecodeLimits;
 }
 

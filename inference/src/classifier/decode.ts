@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { LettersError } from '@letters/training';
 import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
+import { decodeSmallPng } from './decode-png.ts';
 
 /** Guards against huge files and decompression bombs. */
 export interface DecodeLimits {
@@ -22,21 +23,23 @@ export const DEFAULT_MAX_PIXELS = Math.min(25_000_000, MAX_PIXELS);
 export async function decodeImage(input: string | Uint8Array, limits: DecodeLimits = {}, source?: string): Promise<RawImage> {
   const name = source ?? (typeof input === 'string' ? input : 'image bytes');
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    // Files go to sharp by path (read in its own thread); their size is checked first.
+    // A file's size is checked before it is read.
     const size = typeof input === 'string' ? (await stat(input)).size : input.length;
     if (size > maxBytes) throw new Error(`${size} bytes exceed the limit of ${maxBytes} bytes`);
-    const { data, info } = await sharp(input, {
-      limitInputPixels: limits.maxPixels ?? DEFAULT_MAX_PIXELS,
-      failOn: 'error',
-      autoOrient: true,
-    })
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
+    const bytes = typeof input === 'string' ? await readFile(input) : input;
+    return decodeSmallPng(bytes, maxPixels) ?? (await decodeWithSharp(bytes, maxPixels));
   } catch (error) {
     throw new LettersError(`${name}: cannot read the image (${describe(error)})`, { cause: error });
   }
+}
+
+async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
 /** sharp's and fs's messages, shortened to what a user needs. */

@@ -21,7 +21,7 @@ export interface ModelImages {
  * What `Classifier.classify` accepts, one image or many:
  * - `RawImage`: pixels of any size (gray, RGB, RGBA, canvas ImageData) -> the shared preprocessing;
  * - `string`: an image file path, and `Uint8Array`/`Buffer`: encoded image bytes (PNG, JPEG, WebP,
- *   TIFF, GIF) -> decoded by sharp -> the shared preprocessing;
+ *   TIFF, GIF) -> decoded (small PNGs by pngjs, everything else by sharp) -> the shared preprocessing;
  * - `ModelImages` or a bare `Float32Array` of 28x28 images: model-ready, no preprocessing.
  */
 export type ClassifierInput = RawImage | ModelImages | Float32Array | string | Uint8Array;

@@ -29,7 +29,7 @@ interface PreparedBatch {
 
 /**
  * Scores image files, yielding one result per file in input order. Batches of `batchSize` files are
- * decoded (sharp, `concurrency` at a time) and preprocessed while the previous batch runs in the
+ * decoded (`concurrency` at a time) and preprocessed while the previous batch runs in the
  * session, so memory stays bounded by two batches whatever the number of files. A file that cannot
  * be read or decoded yields an error result; the run goes on.
  */
