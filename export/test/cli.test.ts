@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { buildModel, CONVNET_MODEL, saveModel } from '@letters/training';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { useCpuBackend } from './helpers.ts';
 
 const bin = resolve(import.meta.dirname, '../../inference/bin/letters.js');
@@ -24,10 +23,9 @@ async function letters(...args: string[]): Promise<{ code: number; stdout: strin
 let root: string;
 beforeAll(async () => {
   await useCpuBackend();
-  root = await mkdtemp(join(tmpdir(), 'letters-cli-'));
+  root = tempDir('cli');
   await saveModel(buildModel({ ...CONVNET_MODEL, filters: [4, 8], denseUnits: [16] }, { numClasses: 27, seed: 5 }), join(root, 'model'));
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 test('letters export writes a verified file and letters inspect --json reads it back', async () => {
   const out = join(root, 'model.onnx');

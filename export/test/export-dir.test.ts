@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { buildModel, CONVNET_MODEL, LETTER_CLASS_NAMES, LettersError, saveModel, type DatasetSource } from '@letters/training';
 import { exportModelDir } from '../src/export-dir.ts';
 import { inspectOnnxFile } from '../src/inspect.ts';
 import { METADATA_KEYS } from '../src/metadata.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 import { useCpuBackend } from './helpers.ts';
 
 let root: string;
@@ -24,13 +24,12 @@ const metrics = { split: 'test', count: 100, loss: 0.5, accuracy: 0.9 } as const
 
 beforeAll(async () => {
   await useCpuBackend();
-  root = await mkdtemp(join(tmpdir(), 'letters-export-'));
+  root = tempDir('export');
   modelDir = join(root, 'model');
   const config = { ...CONVNET_MODEL, filters: [4, 8], denseUnits: [16], batchNorm: 'beforeActivation' as const };
   const model = buildModel(config, { numClasses: 27, seed: 3 });
   await saveModel(model, modelDir, { config, metrics, dataset });
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** The files in a folder: an export that fails must not leave a partial or temporary file behind. */
 const filesIn = (dir: string) => readdir(dir).catch(() => []);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { evaluateModel, loadDataset, type ImageSet } from '@letters/training';
 import { Classifier, MetricsAccumulator, compareEvaluations, evaluateClassifier } from '@letters/inference';
 import { testModel, type TestModel } from './helpers/models.ts';
-import { tempDir } from './helpers/temp-dir.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
 const run = promisify(execFile);
 const LETTERS_BIN = join(import.meta.dirname, '../bin/letters.js');
@@ -60,7 +60,7 @@ describe('evaluate', () => {
   });
 
   it('runs as `letters evaluate --runtime both` and writes JSON and a confusion-matrix PNG', async () => {
-    const out = await tempDir('evaluate');
+    const out = tempDir('evaluate');
     const { stdout } = await run(process.execPath, [
       LETTERS_BIN, 'evaluate', model.path, '--runtime', 'both', '--dataset', 'letters-sample',
       '--data-dir', dataDir, '--limit', '200', '--out', out, '--quiet',

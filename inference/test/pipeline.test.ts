@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_NAMES, runStudy, SYNTHETIC_WARNING, writeStudyReport, type PipelineOptions, type StudyResults } from '@letters/inference';
-import { tempDir } from './helpers/temp-dir.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
 /** The whole study at toy size: every stage runs, on the generated letters (no EMNIST in an empty data dir). */
 const TINY = {
@@ -32,12 +32,12 @@ describe('letters pipeline', () => {
   let first: StudyResults;
 
   beforeAll(async () => {
-    const dir = await tempDir('pipeline');
+    const dir = tempDir('pipeline');
     const grid = join(dir, 'grid.json');
     await writeFile(grid, JSON.stringify({ base: 'convnet', variants: [{ name: 'baseline' }, { name: 'elu', activation: 'elu' }] }));
     options = {
       out: join(dir, 'runs'),
-      dataDir: await tempDir('no-data'),
+      dataDir: tempDir('no-data'),
       profile: TINY,
       profileName: 'test',
       seed: 7,

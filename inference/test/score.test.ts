@@ -8,7 +8,7 @@ import { loadDataset } from '@letters/training';
 import { Classifier, SOME_FAILED_EXIT_CODE, findImageFiles, scoreFiles, type ScoreResult } from '@letters/inference';
 import { testModel, type TestModel } from './helpers/models.ts';
 import { writeImageFiles } from './helpers/image-files.ts';
-import { tempDir } from './helpers/temp-dir.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
 const run = promisify(execFile);
 const LETTERS_BIN = join(import.meta.dirname, '../bin/letters.js');
@@ -38,7 +38,7 @@ describe('score', () => {
 
   beforeAll(async () => {
     model = await testModel('convnet');
-    dir = await tempDir('score');
+    dir = tempDir('score');
     const { test } = await loadDataset('letters-sample', { dataDir: inject('sharedData'), limit: 40 });
     good = await writeImageFiles(test, join(dir, 'images'), 40, 4);
     const png = await readFile(good[0]!);

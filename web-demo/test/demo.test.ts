@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,6 +15,7 @@ import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from './helpers/browser.ts';
 import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
 import { convnetModel, trainFixtureModel } from './helpers/model.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
 /** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
 const shots = join(tmpdir(), 'letters-web-demo-screenshots');
@@ -30,7 +31,7 @@ let browser: Browser;
 let node: Classifier;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'letters-web-demo-'));
+  dir = tempDir('web-demo');
   await mkdir(shots, { recursive: true });
   tuned = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-tuned', 10);
   baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
@@ -49,7 +50,6 @@ afterAll(async () => {
   await node?.close();
   await browser?.close();
   await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function openPage(query = ''): Promise<{ page: Page; requests: string[] }> {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '@letters/export';
 import { seededImages } from '@letters/inference';
-import { tempDir } from './temp-dir.ts';
 import { buildModel, CONVNET_MODEL, DENSE_MODEL, LETTER_CLASS_NAMES, type ModelConfig } from '@letters/training';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 export interface TestModel {
   readonly tfjs: tf.LayersModel;
@@ -22,7 +22,7 @@ export async function testModel(kind: 'convnet' | 'dense' = 'convnet', seed = 7)
   const config: ModelConfig = kind === 'convnet' ? { ...CONVNET_MODEL, filters: [8, 16, 16], denseUnits: [32] } : DENSE_MODEL;
   const tfjs = buildModel(config, { numClasses: 27, seed });
   const { onnx } = await exportToOnnx(tfjs, { labels: LETTER_CLASS_NAMES });
-  const path = join(await tempDir('inference'), `${kind}.onnx`);
+  const path = join(tempDir('inference'), `${kind}.onnx`);
   await writeFile(path, onnx);
   return { tfjs, onnx, path };
 }

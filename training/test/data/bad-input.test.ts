@@ -3,8 +3,7 @@
  * and for a few cases through the real `letters` CLI (exit code, one line on stderr, no stack).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -22,16 +21,16 @@ import {
   loadDataset,
   readEmnist,
 } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { matFile } from './formats-mat-bytes.ts';
 
 const shared = inject('sharedData');
 const sampleName = (kind: string) => `emnist-letters-train-sample-${kind}-ubyte.gz`;
 const sample = (kind: string) => new Uint8Array(readFileSync(join(shared, 'emnist-letters', sampleName(kind))));
-const tmp = () => mkdtempSync(join(tmpdir(), 'letters-bad-'));
 
 /** A data dir holding a Letters train sample whose images and/or labels are replaced. */
 function sampleDir(replace: { images?: Uint8Array; labels?: Uint8Array }): string {
-  const dir = tmp();
+  const dir = tempDir('bad');
   writeFileSync(join(dir, sampleName('images-idx3')), replace.images ?? sample('images-idx3'));
   writeFileSync(join(dir, sampleName('labels-idx1')), replace.labels ?? sample('labels-idx1'));
   return dir;
@@ -141,7 +140,7 @@ describe('npz files', () => {
 
 describe('zip archives', () => {
   test('gzip.zip without the expected members', async () => {
-    const dir = tmp();
+    const dir = tempDir('bad');
     writeFileSync(join(dir, 'gzip.zip'), zipSync({ 'gzip/emnist-digits-train-images-idx3-ubyte.gz': new Uint8Array(4) }));
     const error = await loadError(() => readEmnist(dir, 'letters', 'train'));
     expect(error.message).toBe(`${join(dir, 'gzip.zip')}: the archive has no member gzip/emnist-letters-train-images-idx3-ubyte.gz; is it the official EMNIST gzip.zip?`);
@@ -151,7 +150,7 @@ describe('zip archives', () => {
   });
 
   test('a truncated archive', async () => {
-    const dir = tmp();
+    const dir = tempDir('bad');
     const whole = zipSync({ 'gzip/emnist-letters-train-images-idx3-ubyte.gz': sample('images-idx3') });
     writeFileSync(join(dir, 'gzip.zip'), whole.subarray(0, whole.length - 100));
     const error = await loadError(() => readEmnist(dir, 'letters', 'train'));
@@ -179,14 +178,14 @@ describe('through the letters CLI', () => {
   test('a truncated gzip, a .mat of another layout, a zip without the Letters members', async () => {
     const images = sample('images-idx3');
     const truncated = sampleDir({ images: images.subarray(0, 1000) });
-    const out = join(tmp(), 'inspect');
+    const out = join(tempDir('bad'), 'inspect');
     expectOneLineError(
       await letters('data', 'inspect', '--dataset', 'letters-sample', '--data-dir', truncated, '--out', out),
       new RegExp(`${sampleName('images-idx3')}: corrupt or truncated gzip data`),
     );
     expect(existsSync(out)).toBe(false);
 
-    const matDir = tmp();
+    const matDir = tempDir('bad');
     mkdirSync(join(matDir, 'binaryalphadigits'));
     writeFileSync(join(matDir, 'binaryalphadigits', 'binaryalphadigs.mat'), matFile({ dat: { class: 'double', dims: [36, 39], data: new Array(36 * 39).fill(0) } }));
     expectOneLineError(
@@ -194,15 +193,15 @@ describe('through the letters CLI', () => {
       /binaryalphadigs\.mat: 'dat' is a 36x39 double; expected a 'dat' variable: 36x39 cell of 20x16 arrays/,
     );
 
-    const zipDir = tmp();
+    const zipDir = tempDir('bad');
     writeFileSync(join(zipDir, 'gzip.zip'), zipSync({ 'readme.txt': new Uint8Array(1) }));
-    const dataDir = join(tmp(), 'data');
+    const dataDir = join(tempDir('bad'), 'data');
     expectOneLineError(await letters('data', 'fetch', '--from', zipDir, '--data-dir', dataDir), /gzip\.zip: the archive lacks gzip\/emnist-letters-train/);
     expect(existsSync(dataDir)).toBe(false);
   });
 
   test('offline fetch fails fast naming the URL, --from and --data-dir; a missing dataset says what to do', async () => {
-    const dataDir = join(tmp(), 'data');
+    const dataDir = join(tempDir('bad'), 'data');
     expectOneLineError(await letters('data', 'fetch', '--data-dir', dataDir), /cannot download https:\/\/biometrics\.nist\.gov\/cs_links\/EMNIST\/gzip\.zip .*--from DIR.*--data-dir/);
     expect(existsSync(dataDir) ? readdirSync(dataDir) : []).toEqual([]);
     expectOneLineError(

@@ -1,23 +1,23 @@
 /** The `letters data` commands through the real CLI: what a user types and sees. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { expect, inject, test } from 'vitest';
 import { LETTERS_FILES } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');
 const cli = resolve(import.meta.dirname, '../../../inference/bin/letters.js');
 const letters = async (...args: string[]) => (await promisify(execFile)(process.execPath, [cli, ...args])).stdout;
 
 test('data fetch --from a folder of the four .gz files, then data inspect of emnist-letters (--json)', async () => {
-  const from = mkdtempSync(join(tmpdir(), 'letters-cli-from-'));
+  const from = tempDir('cli-from');
   const sample = (kind: string) => readFileSync(join(shared, 'emnist-letters', `emnist-letters-train-sample-${kind}-ubyte.gz`));
   // The real Letters train sample stands in for both official splits.
   LETTERS_FILES.forEach((name, i) => writeFileSync(join(from, name), sample(i % 2 === 0 ? 'images-idx3' : 'labels-idx1')));
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'letters-cli-data-')), 'data');
+  const dataDir = join(tempDir('cli-data'), 'data');
 
   const fetched = JSON.parse(await letters('data', 'fetch', '--from', from, '--data-dir', dataDir, '--json'));
   expect(fetched).toMatchObject({ origin: 'local', trainImages: 3536, testImages: 3536 });
@@ -37,7 +37,7 @@ test('data fetch --from a folder of the four .gz files, then data inspect of emn
 });
 
 test('data inspect prints the class counts table and where the grid went', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'letters-cli-inspect-'));
+  const out = tempDir('cli-inspect');
   const text = await letters('data', 'inspect', '--dataset', 'binaryalphadigits-mat', '--data-dir', shared, '--out', out, '--count', '16');
   expect(text).toMatch(/^Binary AlphaDigits letters \(mat\) at 28x28, split here: \d+ train, \d+ validation, \d+ test images/);
   // One row per letter, 39 of each in total.

@@ -1,16 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { EMNIST_GZIP_URL, LETTERS_FILES, LettersError, fetchEmnist, loadDataset } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');
 const sample = (kind: string) => readFileSync(join(shared, 'emnist-letters', `emnist-letters-train-sample-${kind}-ubyte.gz`));
-const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `letters-fetch-${prefix}-`));
 
 /** The four Letters files, made of the real train sample (3,536 images) under the official names. */
 const letters = (): Record<string, Uint8Array> => ({
@@ -57,7 +56,7 @@ describe('download', () => {
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
   test('streams gzip.zip to the data dir, verifies it and extracts the Letters files', async () => {
-    const dataDir = join(tmp('ok'), 'data');
+    const dataDir = join(tempDir('fetch-ok'), 'data');
     const result = await fetchEmnist({ dataDir, url: `${base}/gzip.zip`, quiet: true, sha256: createHash('sha256').update(zip).digest('hex') });
     expect(result).toMatchObject({ origin: 'download', zip: join(dataDir, 'gzip.zip'), trainImages: 3536, testImages: 3536 });
     expect(readFileSync(join(dataDir, 'gzip.zip')).equals(zip)).toBe(true);
@@ -70,7 +69,7 @@ describe('download', () => {
   });
 
   test('a connection cut mid-transfer leaves no gzip.zip and no temporary file', async () => {
-    const dataDir = join(tmp('cut'), 'data');
+    const dataDir = join(tempDir('fetch-cut'), 'data');
     await expect(fetchEmnist({ dataDir, url: `${base}/cut.zip`, quiet: true })).rejects.toThrow(
       new RegExp(`cannot download ${base}/cut\\.zip .*--from DIR.*--data-dir`),
     );
@@ -78,7 +77,7 @@ describe('download', () => {
   });
 
   test('HTTP errors, a wrong sha256 and an archive without the Letters members are refused, leaving nothing', async () => {
-    const dataDir = join(tmp('bad'), 'data');
+    const dataDir = join(tempDir('fetch-bad'), 'data');
     await expect(fetchEmnist({ dataDir, url: `${base}/nope`, quiet: true })).rejects.toThrow(/HTTP 404/);
     await expect(fetchEmnist({ dataDir, url: `${base}/gzip.zip`, quiet: true, sha256: '00'.repeat(32) })).rejects.toThrow(
       /has sha256 [0-9a-f]{64}, expected 0{64}/,
@@ -93,7 +92,7 @@ describe('download', () => {
 describe('offline', () => {
   test('fails fast naming the NIST URL, --from and --data-dir, and leaves no partial file', async () => {
     // This machine (and CI) has no internet: the real URL cannot be reached.
-    const dataDir = join(tmp('offline'), 'data');
+    const dataDir = join(tempDir('fetch-offline'), 'data');
     const error = await fetchEmnist({ dataDir, quiet: true, timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LettersError);
     const message = (error as LettersError).message;
@@ -106,9 +105,9 @@ describe('offline', () => {
 
 describe('--from local files', () => {
   test('a folder holding the four .gz files', async () => {
-    const from = tmp('from-dir');
+    const from = tempDir('fetch-from-dir');
     for (const [name, data] of Object.entries(letters())) writeFileSync(join(from, name), data);
-    const dataDir = tmp('data');
+    const dataDir = tempDir('fetch-data');
     const result = await fetchEmnist({ dataDir, from, quiet: true });
     expect(result).toMatchObject({ origin: 'local', trainImages: 3536, testImages: 3536 });
     expect(result.files).toEqual(LETTERS_FILES.map((name) => join(dataDir, 'emnist-letters', name)));
@@ -117,9 +116,9 @@ describe('--from local files', () => {
 
   test('a gzip.zip in the folder, or named directly; only the Letters members are extracted', async () => {
     for (const named of [false, true]) {
-      const from = tmp('from-zip');
+      const from = tempDir('fetch-from-zip');
       writeFileSync(join(from, 'gzip.zip'), archive());
-      const dataDir = tmp('data');
+      const dataDir = tempDir('fetch-data');
       const result = await fetchEmnist({ dataDir, from: named ? join(from, 'gzip.zip') : from, quiet: true });
       expect(result).toMatchObject({ origin: 'local', zip: join(from, 'gzip.zip'), trainImages: 3536 });
       expect(filesIn(join(dataDir, 'emnist-letters')).sort()).toEqual([...LETTERS_FILES, 'emnist-letters-mapping.txt'].sort());
@@ -127,10 +126,10 @@ describe('--from local files', () => {
   });
 
   test('a folder with neither names what is missing', async () => {
-    const from = tmp('from-empty');
+    const from = tempDir('fetch-from-empty');
     mkdirSync(join(from, 'gzip'));
     writeFileSync(join(from, 'gzip', LETTERS_FILES[0]), sample('images-idx3'));
-    const dataDir = tmp('data');
+    const dataDir = tempDir('fetch-data');
     await expect(fetchEmnist({ dataDir, from, quiet: true })).rejects.toThrow(
       `--from ${from}: found neither gzip.zip nor all four EMNIST Letters files (missing ${LETTERS_FILES.slice(1).join(', ')})`,
     );

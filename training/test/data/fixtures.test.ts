@@ -1,14 +1,14 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { generateFixtures } from '../../src/data/fixtures/generate.ts';
 import { FIXTURE_FILES } from '../../src/data/fixtures/layout.ts';
 import { decodeIdxImages, decodeIdxLabels } from '../../src/data/formats/idx.ts';
 import { decodeNpz } from '../../src/data/formats/npz.ts';
 import { findLeakage } from '../../src/data/leakage.ts';
 import type { ImageSet } from '../../src/data/types.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const fixtures = inject('fixtures');
 
@@ -35,11 +35,8 @@ function perClass(labels: Uint8Array): number[] {
 describe('npm run fixtures', () => {
   let regenerated: string;
   beforeAll(async () => {
-    regenerated = await mkdtemp(join(tmpdir(), 'letters-fixtures-'));
+    regenerated = tempDir('fixtures');
     await generateFixtures(regenerated);
-  });
-  afterAll(async () => {
-    await rm(regenerated, { recursive: true, force: true });
   });
 
   test('regenerates the committed fixtures byte for byte', async () => {

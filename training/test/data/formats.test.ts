@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
@@ -21,9 +20,9 @@ import {
   withZip,
   type NpyArray,
 } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
-const tmp = () => mkdtempSync(join(tmpdir(), 'letters-formats-'));
 
 describe('IDX', () => {
   // Two 2x3 upright images with distinct pixels, so a wrong transpose or order shows.
@@ -139,7 +138,7 @@ describe('zip on disk', () => {
   };
 
   test('lists members and inflates stored and deflated ones', async () => {
-    const dir = tmp();
+    const dir = tempDir('formats');
     for (const level of [0, 6] as const) {
       const path = join(dir, `level${level}.zip`);
       writeFileSync(path, zipSync(members, { level }));
@@ -152,7 +151,7 @@ describe('zip on disk', () => {
   });
 
   test('reads an archive written by Python (NumPy npz with zip64 local headers)', async () => {
-    const path = join(tmp(), 'numpy.npz');
+    const path = join(tempDir('formats'), 'numpy.npz');
     writeFileSync(path, bytes(npzFromNumpy));
     const zip = await openZip(path);
     try {
@@ -163,7 +162,7 @@ describe('zip on disk', () => {
   });
 
   test('reads a zip64 archive (Info-ZIP `zip -fz`: zip64 end record, sizes in the zip64 extra field)', async () => {
-    const path = join(tmp(), 'zip64.zip');
+    const path = join(tempDir('formats'), 'zip64.zip');
     writeFileSync(path, bytes(zip64FromInfoZip));
     await withZip(path, async (zip) => {
       expect(zip.entries.get('gzip/a.txt')).toMatchObject({ method: 8, size: 300, compressedSize: 12 });
@@ -173,7 +172,7 @@ describe('zip on disk', () => {
 
   test('reads only the members asked for: a damaged other member does not matter', async () => {
     const archive = zipSync(members, { level: 6 });
-    const path = join(tmp(), 'damaged.zip');
+    const path = join(tempDir('formats'), 'damaged.zip');
     const damaged = archive.slice();
     // Overwrite the middle of b.txt's compressed data (after its 30-byte header and name).
     const at = indexOf(archive, new TextEncoder().encode('gzip/b.txt')) + 'gzip/b.txt'.length + 4;
@@ -186,7 +185,7 @@ describe('zip on disk', () => {
   });
 
   test('a missing member is a LettersError naming the archive and the member', async () => {
-    const path = join(tmp(), 'x.zip');
+    const path = join(tempDir('formats'), 'x.zip');
     writeFileSync(path, zipSync(members));
     await withZip(path, async (zip) => {
       await expect(zip.read('gzip/nope.gz')).rejects.toThrow(new LettersError(`${path}: the archive has no member gzip/nope.gz`));

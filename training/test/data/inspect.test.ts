@@ -1,19 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { imageGrid } from '../../src/charts/image-grid.ts';
 import { classCountTable, inspectDataset } from '../../src/data/inspect.ts';
 import { readFixtures } from '../../src/data/sources/fixtures.ts';
 import type { DatasetSplits, ImageSet } from '../../src/data/types.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'letters-inspect-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('inspect');
 });
 
 async function greyPixels(png: Uint8Array) {

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { DATASET_NAMES, LettersError, loadDataset, resolveDataDir, type DatasetSplits, type ImageSet } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');
 const fixtures = inject('fixtures');
@@ -16,7 +16,7 @@ const total = (d: DatasetSplits) => d.train.count + d.validation.count + d.test.
 
 /** A data dir whose files are symlinks to `files` (no copies of the real data). */
 function linkedDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'letters-registry-'));
+  const dir = tempDir('registry');
   for (const [name, target] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     symlinkSync(target, join(dir, name));
@@ -140,7 +140,7 @@ describe('finding the data', () => {
   });
 
   test('a missing dataset names what was looked for, where, and what to do', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'letters-empty-'));
+    const empty = tempDir('empty');
     const error = await loadDataset('emnist-letters', { dataDir: empty }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LettersError);
     const message = (error as LettersError).message;

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
@@ -18,6 +17,7 @@ import {
   transposeImages,
   type ImageSet,
 } from '../../src/index.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');
 const sampleFile = (kind: 'images' | 'labels') => join(shared, 'emnist-letters', emnistFileName('letters', 'train-sample', kind));
@@ -141,7 +141,7 @@ describe('EMNIST Letters train sample and the official Letters mapping', () => {
   });
 
   test('reads the same from a gzip.zip holding the official member names', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'letters-zip-'));
+    const dir = tempDir('zip');
     writeFileSync(
       join(dir, 'gzip.zip'),
       zipSync({
@@ -180,7 +180,7 @@ describe('Binary AlphaDigits (npz and mat) at 28x28', () => {
 
 describe('classic MNIST files', () => {
   test('are read upright (not transposed) from train-images-idx3-ubyte.gz', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'letters-mnist-'));
+    const dir = tempDir('mnist');
     mkdirSync(join(dir, 'mnist'));
     const images = Uint8Array.from({ length: 3 * 784 }, (_, i) => (i * 13) % 256);
     const set = { images, count: 3, height: 28, width: 28 };

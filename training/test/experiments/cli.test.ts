@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { loadModel, readModelExtras } from '../../src/models/index.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,11 +19,8 @@ function letters(args: string[]): Promise<{ code: number; stdout: string; stderr
 }
 
 let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'letters-cli-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+beforeAll(() => {
+  root = tempDir('cli');
 });
 
 describe('letters train / tune: bad input fails before training with one clear line', () => {

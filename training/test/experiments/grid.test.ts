@@ -1,18 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { LettersError } from '../../src/common/index.ts';
 import { DEFAULT_GRID_FILE, parseGrid, readExperimentFile, readGrid } from '../../src/experiments/grid.ts';
 import { PRESETS } from '../../src/experiments/presets.ts';
 import { describeChanges } from '../../src/experiments/tune.ts';
 
 let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'letters-grid-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+beforeAll(() => {
+  root = tempDir('grid');
 });
 
 const expectError = (fn: () => unknown, message: string | RegExp) => {

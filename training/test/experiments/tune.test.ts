@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import type { DatasetSplits } from '../../src/data/types.ts';
 import { createTrainStep } from '../../src/engine/index.ts';
 import { parseGrid } from '../../src/experiments/grid.ts';
@@ -23,10 +23,7 @@ const small = { ...PRESETS.dense, name: 'small', denseUnits: [16], epochs: 2, ba
 let root: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'letters-tune-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = tempDir('tune');
 });
 
 describe('runExperiment', () => {

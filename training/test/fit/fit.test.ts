@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { createTrainStep } from '../../src/engine/index.ts';
 import {
   EarlyStopping,
@@ -38,10 +38,7 @@ function options(overrides: Partial<FitOptions> = {}): FitOptions {
 let root: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'letters-fit-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = tempDir('fit');
 });
 
 describe('fit', () => {

@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { loadModel } from '../../src/models/index.ts';
 
 const child = fileURLToPath(new URL('./resume-child.ts', import.meta.url));
 
 let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'letters-kill-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+beforeAll(() => {
+  root = tempDir('kill');
 });
 
 /** Runs the child; with `killAfterEpoch`, sends SIGKILL as soon as it reports that epoch. */

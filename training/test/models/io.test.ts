@@ -1,18 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 import { LettersError } from '../../src/common/index.ts';
 import { buildModel, CONVNET_MODEL, loadModel, readModelExtras, saveModel, type ModelExtras } from '../../src/models/index.ts';
 
 let root: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'letters-model-io-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  root = tempDir('model-io');
 });
 
 const config = { ...CONVNET_MODEL, filters: [4, 8], denseUnits: [8], batchNorm: 'afterActivation' as const };

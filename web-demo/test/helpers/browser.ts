@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { tempDir } from '../../../test-support/temp-dir.ts';
 
 /** Debian's Chromium; CI installs it with `apt-get install -y chromium` when missing. */
 export const CHROMIUM = process.env.LETTERS_CHROMIUM ?? '/usr/bin/chromium';
@@ -25,10 +23,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Real headless Chromium with a fresh user-data directory, removed again on close. */
+/** Real headless Chromium with a fresh user-data directory, removed after the test file's tests (once closed). */
 export async function launchChromium(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'letters-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(tempDir('chromium'), {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
@@ -38,9 +35,6 @@ export async function launchChromium(): Promise<Browser> {
   });
   return {
     context,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close: () => context.close(),
   };
 }
