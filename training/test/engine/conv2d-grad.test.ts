@@ -27,9 +27,15 @@ const cases: Case[] = [
   { x: [3, 28, 28, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'valid' },
   { x: [2, 9, 8, 1], filter: [3, 4, 1, 3], strides: 2, pad: 'same' },
   { x: [1, 7, 6, 1], filter: [3, 3, 1, 2], strides: [1, 2], pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
-  // Fewer filter taps than output channels: the filter gradient as dyᵀ · cols.
+  // Fewer filter taps than output channels: the direct filter gradient, output channels in fours and a remainder.
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 16], strides: 2, pad: 'same' },
   { x: [2, 28, 28, 1], filter: [3, 3, 1, 32], strides: 1, pad: 'valid' },
+  { x: [2, 9, 9, 1], filter: [3, 3, 1, 18], strides: 2, pad: 'same' },
+  { x: [1, 8, 7, 2], filter: [2, 2, 2, 13], strides: 3, pad: 'same' },
+  // The SIMD im2col: channels in fours (4x4 transposes) and a remainder, positions not a multiple of 4.
+  { x: [2, 9, 7, 8], filter: [3, 3, 8, 4], strides: 1, pad: 'same' },
+  { x: [1, 8, 9, 6], filter: [2, 3, 6, 5], strides: 2, pad: 'same' },
+  { x: [2, 10, 11, 5], filter: [3, 3, 5, 7], strides: 3, pad: 'valid' },
   // Small maps at stride 1: the input gradient's matmul + col2im path (the full convolution would mostly multiply padding).
   { x: [2, 5, 5, 4], filter: [3, 3, 4, 64], strides: 1, pad: 'valid' },
 ];

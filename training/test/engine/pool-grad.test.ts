@@ -10,9 +10,13 @@ interface Case {
   pad: 'valid' | 'same';
 }
 
-// 2x2 windows at stride 2 that stay inside the input take the branch-free path (maxPool2x2Backprop),
-// including odd sizes whose last row or column no window covers; the others the general one.
+// 2x2 windows at stride 2 that stay inside the input take the SIMD path (channels in fours, then
+// one at a time), including odd sizes whose last row or column no window covers; the others the
+// general one.
 const cases: Case[] = [
+  { x: [2, 6, 8, 8], size: 2, strides: 2, pad: 'valid' },
+  { x: [1, 7, 6, 5], size: 2, strides: 2, pad: 'valid' },
+  { x: [2, 4, 5, 1], size: 2, strides: 2, pad: 'valid' },
   { x: [2, 6, 6, 3], size: 2, strides: 2, pad: 'valid' },
   { x: [2, 7, 9, 3], size: 2, strides: 2, pad: 'valid' },
   { x: [1, 8, 6, 4], size: 2, strides: 2, pad: 'same' },

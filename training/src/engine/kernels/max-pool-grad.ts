@@ -3,8 +3,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { WasmHeap } from './wasm-heap.ts';
 
 /**
- * True when maxPool2x2Backprop applies: 2x2 windows at stride 2, none reaching into padding
- * (the convnets' pooling, with 'valid' padding or 'same' on even sizes).
+ * True when the SIMD 2x2 path applies (simd/kernels.ts maxPool2x2Gradient): 2x2 windows at
+ * stride 2, none reaching into padding (the convnets' pooling, with 'valid' padding or 'same' on
+ * even sizes). It chooses each window's first maximum with comparison masks: on real data the
+ * comparisons are unpredictable, and mispredicted branches made the scalar loop 4x slower than
+ * its memory traffic. (Only windows holding NaN can route differently from maxPoolBackprop;
+ * training has diverged by then.)
  */
 export function isPlain2x2(info: tf.backend_util.Conv2DInfo): boolean {
   return (
@@ -12,45 +16,6 @@ export function isPlain2x2(info: tf.backend_util.Conv2DInfo): boolean {
     info.dilationHeight === 1 && info.dilationWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
     2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth
   );
-}
-
-/**
- * maxPoolBackprop for plain 2x2 pooling (isPlain2x2), branch-free: on real data the comparisons
- * are unpredictable, and mispredicted branches made the general loop 4x slower. `+(a > b)`
- * compiles to a flag, not a jump. Same first-maximum rule: row-major order, strict comparisons.
- * (Only windows holding NaN can route differently from maxPoolBackprop; training has diverged
- * by then.)
- */
-export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, info: tf.backend_util.Conv2DInfo, dx: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const rowLength = inWidth * channels;
-  // Rows or columns left over by odd sizes get no gradient; every other element is written below.
-  if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
-  for (let n = 0, o = 0; n < batchSize; n++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const upperRow = (n * inHeight + 2 * oh) * rowLength;
-      for (let ow = 0; ow < outWidth; ow++, o += channels) {
-        const p0 = upperRow + 2 * ow * channels; // upper left; +channels upper right, +rowLength lower left
-        const p2 = p0 + rowLength;
-        for (let c = 0; c < channels; c++) {
-          const a = x[p0 + c]!;
-          const b = x[p0 + channels + c]!;
-          const d = x[p2 + c]!;
-          const e = x[p2 + channels + c]!;
-          const g = dy[o + c]!;
-          const upperRight = +(b > a);
-          const lowerRight = +(e > d);
-          // The lower row wins only if its maximum beats both upper values (ties stay upper).
-          const lower = (+(d > a) & +(d > b)) | (+(e > a) & +(e > b));
-          const upper = lower ^ 1;
-          dx[p0 + c] = g * (upper & (upperRight ^ 1));
-          dx[p0 + channels + c] = g * (upper & upperRight);
-          dx[p2 + c] = g * (lower & (lowerRight ^ 1));
-          dx[p2 + channels + c] = g * (lower & lowerRight);
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -109,8 +74,14 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
   );
   const heap = new WasmHeap(backend as BackendWasm);
   const dx = heap.alloc(input.shape);
-  const backprop = isPlain2x2(info) ? maxPool2x2Backprop : maxPoolBackprop;
-  backprop(heap.f32(input), heap.f32(dy), info, heap.f32(dx));
+  if (isPlain2x2(info)) {
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
+    heap.simd.maxPool2x2Gradient(
+      heap.offset(input), heap.offset(dy), heap.offset(dx), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth,
+    );
+  } else {
+    maxPoolBackprop(heap.f32(input), heap.f32(dy), info, heap.f32(dx));
+  }
   return dx;
 }
 

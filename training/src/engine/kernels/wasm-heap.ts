@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels, type SimdKernels } from './simd/load.ts';
 
 /**
  * The slice of the wasm backend the training kernels use: its heap, its tensor table and its
@@ -8,6 +9,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  */
 interface EmscriptenModule {
   HEAPU8: Uint8Array;
+  /** The module's exports; `memory` is the heap (single-threaded build). */
+  asm: { memory: WebAssembly.Memory };
   cwrap(name: string, returnType: null, argTypes: string[]): (...args: (number | boolean | Uint8Array)[]) => void;
 }
 
@@ -27,13 +30,22 @@ export class WasmHeap {
     return this.backend.dataIdMap.get(t.dataId)!.id;
   }
 
+  /** Byte offset of a tensor's memory on the heap: what the SIMD kernels take. */
+  offset(t: tf.TensorInfo): number {
+    return this.backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  }
+
+  /** This project's SIMD loops (simd/kernels.ts), running on this heap. */
+  get simd(): SimdKernels {
+    return simdKernels(this.module.asm.memory);
+  }
+
   /**
    * A float32 view of a tensor's memory. Views go stale when the heap grows, which any
    * allocation may do: take views after the last allocation of a kernel.
    */
   f32(t: tf.TensorInfo): Float32Array {
-    const offset = this.backend.dataIdMap.get(t.dataId)!.memoryOffset;
-    return new Float32Array(this.module.HEAPU8.buffer, offset, tf.util.sizeFromShape(t.shape));
+    return new Float32Array(this.module.HEAPU8.buffer, this.offset(t), tf.util.sizeFromShape(t.shape));
   }
 
   /** A new float32 tensor on the heap, registered with the C side; its memory is not cleared. */
@@ -66,12 +78,6 @@ export class WasmHeap {
     ]);
     const shape = (dims: number[]) => new Uint8Array(new Int32Array(dims).buffer);
     batchMatMul(this.id(a), shape([1, m, k]), 3, this.id(b), shape([1, k, n]), 3, false, false, this.id(out));
-  }
-
-  /** A new tensor holding the transpose of a 2-D tensor (the backend's Transpose kernel). */
-  transpose2d(t: tf.TensorInfo): tf.TensorInfo {
-    const transpose = tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
-    return transpose({ inputs: { x: t }, backend: this.backend, attrs: { perm: [1, 0] } }) as tf.TensorInfo;
   }
 
   /** NHWC convolution through the backend's XNNPACK Conv2D, with explicit padding. */

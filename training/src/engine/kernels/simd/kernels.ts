@@ -1,0 +1,226 @@
+// @ts-nocheck: AssemblyScript (v128, f32x4, usize, load/store), compiled to kernels.wasm by build.ts, not by tsc.
+//
+// SIMD loops for the wasm training kernels. The module imports the wasm backend's memory, so
+// every pointer here is a byte offset of a tensor on the backend's heap: nothing is copied in or
+// out, and the module has no memory or data of its own (build.ts checks that).
+
+/** Zero-or-load: 4 floats at `address`, or zeros when the pixel lies in padding (`inside` false). */
+// @ts-ignore: decorator
+@inline function loadOrZero(inside: bool, address: usize): v128 {
+  return inside ? v128.load(address) : f32x4.splat(0);
+}
+
+/**
+ * The transposed im2col matrix of NHWC `x`: row (kh, kw, ci), column (n, oh, ow) holds the input
+ * pixel that filter tap meets at that output position, 0 in padding. Four output positions at a
+ * time: their four-channel pixels are loaded as rows of a 4x4 block, transposed in registers and
+ * stored as four-position runs of four rows.
+ */
+export function im2colTransposed(
+  x: usize, cols: usize,
+  batch: i32, inHeight: i32, inWidth: i32, channels: i32,
+  outHeight: i32, outWidth: i32, filterHeight: i32, filterWidth: i32,
+  strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  const positions = batch * outHeight * outWidth;
+  const rowBytes = <usize>positions << 2;
+  const channels4 = channels & ~3;
+  let p = 0;
+  for (; p + 4 <= positions; p += 4) {
+    // Where each of the four positions' windows starts: image row offset, top row, left column.
+    const ow0 = p % outWidth, t0 = p / outWidth;
+    const ow1 = (p + 1) % outWidth, t1 = (p + 1) / outWidth;
+    const ow2 = (p + 2) % outWidth, t2 = (p + 2) / outWidth;
+    const ow3 = (p + 3) % outWidth, t3 = (p + 3) / outWidth;
+    const ih0 = (t0 % outHeight) * strideHeight - padTop, n0 = (t0 / outHeight) * inHeight;
+    const ih1 = (t1 % outHeight) * strideHeight - padTop, n1 = (t1 / outHeight) * inHeight;
+    const ih2 = (t2 % outHeight) * strideHeight - padTop, n2 = (t2 / outHeight) * inHeight;
+    const ih3 = (t3 % outHeight) * strideHeight - padTop, n3 = (t3 / outHeight) * inHeight;
+    const iw0 = ow0 * strideWidth - padLeft, iw1 = ow1 * strideWidth - padLeft;
+    const iw2 = ow2 * strideWidth - padLeft, iw3 = ow3 * strideWidth - padLeft;
+    for (let kh = 0; kh < filterHeight; kh++) {
+      const dh = kh * dilationHeight;
+      const r0 = ih0 + dh, r1 = ih1 + dh, r2 = ih2 + dh, r3 = ih3 + dh;
+      for (let kw = 0; kw < filterWidth; kw++) {
+        const dw = kw * dilationWidth;
+        const c0 = iw0 + dw, c1 = iw1 + dw, c2 = iw2 + dw, c3 = iw3 + dw;
+        const in0 = <u32>r0 < <u32>inHeight && <u32>c0 < <u32>inWidth;
+        const in1 = <u32>r1 < <u32>inHeight && <u32>c1 < <u32>inWidth;
+        const in2 = <u32>r2 < <u32>inHeight && <u32>c2 < <u32>inWidth;
+        const in3 = <u32>r3 < <u32>inHeight && <u32>c3 < <u32>inWidth;
+        const s0 = x + (<usize>(((n0 + r0) * inWidth + c0) * channels) << 2);
+        const s1 = x + (<usize>(((n1 + r1) * inWidth + c1) * channels) << 2);
+        const s2 = x + (<usize>(((n2 + r2) * inWidth + c2) * channels) << 2);
+        const s3 = x + (<usize>(((n3 + r3) * inWidth + c3) * channels) << 2);
+        let out = cols + rowBytes * <usize>((kh * filterWidth + kw) * channels) + (<usize>p << 2);
+        let ci = 0;
+        for (; ci < channels4; ci += 4) {
+          const offset = <usize>ci << 2;
+          const a = loadOrZero(in0, s0 + offset);
+          const b = loadOrZero(in1, s1 + offset);
+          const c = loadOrZero(in2, s2 + offset);
+          const d = loadOrZero(in3, s3 + offset);
+          const ab01 = v128.shuffle<i32>(a, b, 0, 4, 1, 5);
+          const ab23 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+          const cd01 = v128.shuffle<i32>(c, d, 0, 4, 1, 5);
+          const cd23 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+          v128.store(out, v128.shuffle<i32>(ab01, cd01, 0, 1, 4, 5));
+          v128.store(out + rowBytes, v128.shuffle<i32>(ab01, cd01, 2, 3, 6, 7));
+          v128.store(out + 2 * rowBytes, v128.shuffle<i32>(ab23, cd23, 0, 1, 4, 5));
+          v128.store(out + 3 * rowBytes, v128.shuffle<i32>(ab23, cd23, 2, 3, 6, 7));
+          out += 4 * rowBytes;
+        }
+        for (; ci < channels; ci++, out += rowBytes) {
+          const offset = <usize>ci << 2;
+          store<f32>(out, in0 ? load<f32>(s0 + offset) : 0);
+          store<f32>(out + 4, in1 ? load<f32>(s1 + offset) : 0);
+          store<f32>(out + 8, in2 ? load<f32>(s2 + offset) : 0);
+          store<f32>(out + 12, in3 ? load<f32>(s3 + offset) : 0);
+        }
+      }
+    }
+  }
+  // The last positions % 4 columns, one at a time.
+  for (; p < positions; p++) {
+    const ow = p % outWidth, t = p / outWidth;
+    const ih = (t % outHeight) * strideHeight - padTop, n = (t / outHeight) * inHeight;
+    const iw = ow * strideWidth - padLeft;
+    for (let kh = 0; kh < filterHeight; kh++) {
+      const r = ih + kh * dilationHeight;
+      for (let kw = 0; kw < filterWidth; kw++) {
+        const c = iw + kw * dilationWidth;
+        const inside = <u32>r < <u32>inHeight && <u32>c < <u32>inWidth;
+        const source = x + (<usize>(((n + r) * inWidth + c) * channels) << 2);
+        let out = cols + rowBytes * <usize>((kh * filterWidth + kw) * channels) + (<usize>p << 2);
+        for (let ci = 0; ci < channels; ci++, out += rowBytes) {
+          store<f32>(out, inside ? load<f32>(source + (<usize>ci << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dL/dfilter (HWIO) of an NHWC convolution computed directly: every output position adds
+ * x(tap) · dy(position) to each tap's [inChannels, outChannels] block, four output channels per
+ * SIMD operation. Meant for filters with few taps · input channels (first layers), where the
+ * matmul formulation spends its time moving data. Each image's sum is formed in `scratch` (as
+ * many floats as the filter) and then added to `dw`, so float32 sums stay short.
+ */
+export function conv2dFilterGradient(
+  x: usize, dy: usize, dw: usize, scratch: usize,
+  batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
+  outHeight: i32, outWidth: i32, outChannels: i32, filterHeight: i32, filterWidth: i32,
+  strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  const filterSize = filterHeight * filterWidth * inChannels * outChannels;
+  const filterBytes = <usize>filterSize << 2;
+  const out4 = outChannels & ~3;
+  memory.fill(dw, 0, filterBytes);
+  for (let n = 0; n < batch; n++) {
+    memory.fill(scratch, 0, filterBytes);
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const g = dy + (<usize>(((n * outHeight + oh) * outWidth + ow) * outChannels) << 2);
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight - padTop + kh * dilationHeight;
+          if (<u32>ih >= <u32>inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
+            if (<u32>iw >= <u32>inWidth) continue;
+            const pixel = x + (<usize>(((n * inHeight + ih) * inWidth + iw) * inChannels) << 2);
+            let acc = scratch + (<usize>((kh * filterWidth + kw) * inChannels * outChannels) << 2);
+            for (let ci = 0; ci < inChannels; ci++) {
+              const value = load<f32>(pixel + (<usize>ci << 2));
+              const splat = f32x4.splat(value);
+              let co = 0;
+              for (; co < out4; co += 4) {
+                const offset = <usize>co << 2;
+                v128.store(acc + offset, f32x4.add(v128.load(acc + offset), f32x4.mul(splat, v128.load(g + offset))));
+              }
+              for (; co < outChannels; co++) {
+                const offset = <usize>co << 2;
+                store<f32>(acc + offset, load<f32>(acc + offset) + value * load<f32>(g + offset));
+              }
+              acc += <usize>outChannels << 2;
+            }
+          }
+        }
+      }
+    }
+    let i = 0;
+    for (; i + 4 <= filterSize; i += 4) {
+      const offset = <usize>i << 2;
+      v128.store(dw + offset, f32x4.add(v128.load(dw + offset), v128.load(scratch + offset)));
+    }
+    for (; i < filterSize; i++) {
+      const offset = <usize>i << 2;
+      store<f32>(dw + offset, load<f32>(dw + offset) + load<f32>(scratch + offset));
+    }
+  }
+}
+
+/**
+ * dL/dx of 2x2 max pooling at stride 2 without padding, four channels per SIMD operation: each
+ * output's gradient goes to the first maximum of its window in row-major order (strict
+ * comparisons), chosen with comparison masks instead of branches. Rows or columns left over by
+ * odd sizes get 0.
+ */
+export function maxPool2x2Gradient(
+  x: usize, dy: usize, dx: usize,
+  batch: i32, inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
+): void {
+  if (2 * outHeight < inHeight || 2 * outWidth < inWidth) {
+    memory.fill(dx, 0, <usize>(batch * inHeight * inWidth * channels) << 2);
+  }
+  const pixelBytes = <usize>channels << 2;
+  const rowBytes = <usize>(inWidth * channels) << 2;
+  const channels4 = channels & ~3;
+  let g = dy;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const upperRow = <usize>((n * inHeight + 2 * oh) * inWidth * channels) << 2;
+      for (let ow = 0; ow < outWidth; ow++) {
+        // Window corners: upper left (a), upper right (b), lower left (d), lower right (e).
+        const pa = upperRow + <usize>(2 * ow) * pixelBytes;
+        const pb = pa + pixelBytes;
+        const pd = pa + rowBytes;
+        const pe = pd + pixelBytes;
+        let c = 0;
+        for (; c < channels4; c += 4, g += 16) {
+          const offset = <usize>c << 2;
+          const a = v128.load(x + pa + offset);
+          const b = v128.load(x + pb + offset);
+          const d = v128.load(x + pd + offset);
+          const e = v128.load(x + pe + offset);
+          const grad = v128.load(g);
+          const upperRight = f32x4.gt(b, a);
+          const lowerRight = f32x4.gt(e, d);
+          // The lower row wins only if its maximum beats both upper values (ties stay upper).
+          const lower = v128.or(v128.and(f32x4.gt(d, a), f32x4.gt(d, b)), v128.and(f32x4.gt(e, a), f32x4.gt(e, b)));
+          const upperGrad = v128.andnot(grad, lower);
+          const lowerGrad = v128.and(grad, lower);
+          v128.store(dx + pa + offset, v128.andnot(upperGrad, upperRight));
+          v128.store(dx + pb + offset, v128.and(upperGrad, upperRight));
+          v128.store(dx + pd + offset, v128.andnot(lowerGrad, lowerRight));
+          v128.store(dx + pe + offset, v128.and(lowerGrad, lowerRight));
+        }
+        for (; c < channels; c++, g += 4) {
+          const offset = <usize>c << 2;
+          const a = load<f32>(x + pa + offset);
+          const b = load<f32>(x + pb + offset);
+          const d = load<f32>(x + pd + offset);
+          const e = load<f32>(x + pe + offset);
+          const grad = load<f32>(g);
+          const upperRight = b > a;
+          const lowerRight = e > d;
+          const lower = (d > a && d > b) || (e > a && e > b);
+          store<f32>(dx + pa + offset, !lower && !upperRight ? grad : 0);
+          store<f32>(dx + pb + offset, !lower && upperRight ? grad : 0);
+          store<f32>(dx + pd + offset, lower && !lowerRight ? grad : 0);
+          store<f32>(dx + pe + offset, lower && lowerRight ? grad : 0);
+        }
+      }
+    }
+  }
+}
