@@ -6,6 +6,9 @@ test.each([
   { shape: [4, 3, 5, 6], axis: [0, 1, 2], keepDims: false },
   { shape: [4, 3, 5, 6], axis: [0, 1, 2], keepDims: true },
   { shape: [7, 9], axis: 0, keepDims: false },
+  // Columns in fours only (a bias gradient), and fewer than four.
+  { shape: [6, 5, 5, 32], axis: [0, 1, 2], keepDims: false },
+  { shape: [9, 3], axis: 0, keepDims: true },
   { shape: [2, 3, 4], axis: [1, 0], keepDims: false },
   { shape: [2, 3, 4], axis: [0, 2], keepDims: false },
   { shape: [2, 3, 4], axis: -1, keepDims: true },

@@ -224,3 +224,70 @@ export function maxPool2x2Gradient(
     }
   }
 }
+
+/**
+ * The adjoint of im2col: adds each row (n, oh, ow) of `cols` [positions, KH·KW·C] back into the
+ * NHWC pixels its taps were gathered from (`dx` is overwritten), four channels per operation.
+ */
+export function col2im(
+  cols: usize, dx: usize,
+  batch: i32, inHeight: i32, inWidth: i32, channels: i32,
+  outHeight: i32, outWidth: i32, filterHeight: i32, filterWidth: i32,
+  strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  memory.fill(dx, 0, <usize>(batch * inHeight * inWidth * channels) << 2);
+  const channels4 = channels & ~3;
+  const pixelBytes = <usize>channels << 2;
+  let column = cols;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight - padTop + kh * dilationHeight;
+          const rowInside = <u32>ih < <u32>inHeight;
+          for (let kw = 0; kw < filterWidth; kw++, column += pixelBytes) {
+            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
+            if (!rowInside || <u32>iw >= <u32>inWidth) continue;
+            const pixel = dx + (<usize>(((n * inHeight + ih) * inWidth + iw) * channels) << 2);
+            let c = 0;
+            for (; c < channels4; c += 4) {
+              const offset = <usize>c << 2;
+              v128.store(pixel + offset, f32x4.add(v128.load(pixel + offset), v128.load(column + offset)));
+            }
+            for (; c < channels; c++) {
+              const offset = <usize>c << 2;
+              store<f32>(pixel + offset, load<f32>(pixel + offset) + load<f32>(column + offset));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Column sums of a float32 [rows, columns] matrix, times `scale`, into `out`. Accumulates in
+ * float64 (`sums`: room for `columns` doubles), so it is at least as accurate as the cpu
+ * backend's float32 sum.
+ */
+export function sumRows(x: usize, rows: i32, columns: i32, out: usize, sums: usize, scale: f64): void {
+  const columns4 = columns & ~3;
+  memory.fill(sums, 0, <usize>columns << 3);
+  let row = x;
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    for (; c < columns4; c += 4) {
+      const v = v128.load(row + (<usize>c << 2));
+      const low = sums + (<usize>c << 3);
+      const high = low + 16;
+      v128.store(low, f64x2.add(v128.load(low), f64x2.promote_low_f32x4(v)));
+      v128.store(high, f64x2.add(v128.load(high), f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1))));
+    }
+    for (; c < columns; c++) {
+      const sum = sums + (<usize>c << 3);
+      store<f64>(sum, load<f64>(sum) + <f64>load<f32>(row + (<usize>c << 2)));
+    }
+    row += <usize>columns << 2;
+  }
+  for (let c = 0; c < columns; c++) store<f32>(out + (<usize>c << 2), <f32>(load<f64>(sums + (<usize>c << 3)) * scale));
+}

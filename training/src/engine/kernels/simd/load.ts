@@ -18,6 +18,13 @@ export interface SimdKernels {
     outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number,
     strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, padTop: number, padLeft: number,
   ): void;
+  col2im(
+    cols: number, dx: number,
+    batch: number, inHeight: number, inWidth: number, channels: number,
+    outHeight: number, outWidth: number, filterHeight: number, filterWidth: number,
+    strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, padTop: number, padLeft: number,
+  ): void;
+  sumRows(x: number, rows: number, columns: number, out: number, sums: number, scale: number): void;
   maxPool2x2Gradient(
     x: number, dy: number, dx: number,
     batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number,
