@@ -29,12 +29,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   const dw = heap.alloc(filterShape);
 
   if (taps < outChannels) {
-    const scratch = heap.alloc(filterShape);
     heap.simd.conv2dFilterGradient(
-      heap.offset(x), heap.offset(dy), heap.offset(dw), heap.offset(scratch),
+      heap.offset(x), heap.offset(dy), heap.offset(dw),
       batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, ...window,
     );
-    heap.free(scratch);
     return dw;
   }
 

@@ -100,62 +100,91 @@ export function im2colTransposed(
   }
 }
 
+/** The first output row (or column) whose window tap at `tapOffset` (kh · dilation) lies inside the input. */
+// @ts-ignore: decorator
+@inline function firstInside(pad: i32, tapOffset: i32, stride: i32): i32 {
+  const need = pad - tapOffset;
+  return need <= 0 ? 0 : (need + stride - 1) / stride;
+}
+
+/** The last such output row (or column), or -1 if none; `outSize` bounds it. */
+// @ts-ignore: decorator
+@inline function lastInside(inSize: i32, pad: i32, tapOffset: i32, stride: i32, outSize: i32): i32 {
+  const room = inSize - 1 + pad - tapOffset;
+  return room < 0 ? -1 : min(room / stride, outSize - 1);
+}
+
 /**
- * dL/dfilter (HWIO) of an NHWC convolution computed directly: every output position adds
- * x(tap) · dy(position) to each tap's [inChannels, outChannels] block, four output channels per
- * SIMD operation. Meant for filters with few taps · input channels (first layers), where the
- * matmul formulation spends its time moving data. Each image's sum is formed in `scratch` (as
- * many floats as the filter) and then added to `dw`, so float32 sums stay short.
+ * dL/dfilter (HWIO) of an NHWC convolution computed directly: for each filter row (kh, kw, ci)
+ * and block of 16 output channels, sums x(position + tap) · dy(position) over one image's
+ * output positions in four SIMD registers, then adds that image's sum to `dw` (so float32 sums
+ * stay short). Meant for filters with few taps · input channels (first layers), where the
+ * matmul formulation spends its time moving data. Only positions whose tap lies inside the
+ * input are visited (the bounds are worked out per tap), so the inner loop has no branches.
  */
 export function conv2dFilterGradient(
-  x: usize, dy: usize, dw: usize, scratch: usize,
+  x: usize, dy: usize, dw: usize,
   batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
   outHeight: i32, outWidth: i32, outChannels: i32, filterHeight: i32, filterWidth: i32,
   strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32,
 ): void {
-  const filterSize = filterHeight * filterWidth * inChannels * outChannels;
-  const filterBytes = <usize>filterSize << 2;
-  const out4 = outChannels & ~3;
-  memory.fill(dw, 0, filterBytes);
+  memory.fill(dw, 0, <usize>(filterHeight * filterWidth * inChannels * outChannels) << 2);
+  const pixelBytes = <usize>inChannels << 2;
+  const gradientBytes = <usize>outChannels << 2;
+  const xStride = <usize>strideWidth * pixelBytes;
   for (let n = 0; n < batch; n++) {
-    memory.fill(scratch, 0, filterBytes);
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        const g = dy + (<usize>(((n * outHeight + oh) * outWidth + ow) * outChannels) << 2);
-        for (let kh = 0; kh < filterHeight; kh++) {
-          const ih = oh * strideHeight - padTop + kh * dilationHeight;
-          if (<u32>ih >= <u32>inHeight) continue;
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const iw = ow * strideWidth - padLeft + kw * dilationWidth;
-            if (<u32>iw >= <u32>inWidth) continue;
-            const pixel = x + (<usize>(((n * inHeight + ih) * inWidth + iw) * inChannels) << 2);
-            let acc = scratch + (<usize>((kh * filterWidth + kw) * inChannels * outChannels) << 2);
-            for (let ci = 0; ci < inChannels; ci++) {
-              const value = load<f32>(pixel + (<usize>ci << 2));
-              const splat = f32x4.splat(value);
-              let co = 0;
-              for (; co < out4; co += 4) {
-                const offset = <usize>co << 2;
-                v128.store(acc + offset, f32x4.add(v128.load(acc + offset), f32x4.mul(splat, v128.load(g + offset))));
+    for (let kh = 0; kh < filterHeight; kh++) {
+      const tapRow = kh * dilationHeight;
+      const ohFirst = firstInside(padTop, tapRow, strideHeight);
+      const ohLast = lastInside(inHeight, padTop, tapRow, strideHeight, outHeight);
+      for (let kw = 0; kw < filterWidth; kw++) {
+        const tapColumn = kw * dilationWidth;
+        const owFirst = firstInside(padLeft, tapColumn, strideWidth);
+        const owLast = lastInside(inWidth, padLeft, tapColumn, strideWidth, outWidth);
+        const iwFirst = owFirst * strideWidth - padLeft + tapColumn;
+        for (let ci = 0; ci < inChannels; ci++) {
+          const row = dw + (<usize>(((kh * filterWidth + kw) * inChannels + ci) * outChannels) << 2);
+          for (let co = 0; co < outChannels; ) {
+            const width = outChannels - co >= 16 ? 16 : outChannels - co >= 4 ? 4 : 1;
+            let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+            let accScalar: f32 = 0;
+            for (let oh = ohFirst; oh <= ohLast; oh++) {
+              const ih = oh * strideHeight - padTop + tapRow;
+              let pixel = x + <usize>(((n * inHeight + ih) * inWidth + iwFirst) * inChannels + ci) * 4;
+              let g = dy + <usize>(((n * outHeight + oh) * outWidth + owFirst) * outChannels + co) * 4;
+              if (width === 16) {
+                for (let ow = owFirst; ow <= owLast; ow++, pixel += xStride, g += gradientBytes) {
+                  const value = f32x4.splat(load<f32>(pixel));
+                  acc0 = f32x4.add(acc0, f32x4.mul(value, v128.load(g)));
+                  acc1 = f32x4.add(acc1, f32x4.mul(value, v128.load(g, 16)));
+                  acc2 = f32x4.add(acc2, f32x4.mul(value, v128.load(g, 32)));
+                  acc3 = f32x4.add(acc3, f32x4.mul(value, v128.load(g, 48)));
+                }
+              } else if (width === 4) {
+                for (let ow = owFirst; ow <= owLast; ow++, pixel += xStride, g += gradientBytes) {
+                  acc0 = f32x4.add(acc0, f32x4.mul(f32x4.splat(load<f32>(pixel)), v128.load(g)));
+                }
+              } else {
+                for (let ow = owFirst; ow <= owLast; ow++, pixel += xStride, g += gradientBytes) {
+                  accScalar += load<f32>(pixel) * load<f32>(g);
+                }
               }
-              for (; co < outChannels; co++) {
-                const offset = <usize>co << 2;
-                store<f32>(acc + offset, load<f32>(acc + offset) + value * load<f32>(g + offset));
-              }
-              acc += <usize>outChannels << 2;
             }
+            const out = row + (<usize>co << 2);
+            if (width === 1) {
+              store<f32>(out, load<f32>(out) + accScalar);
+            } else {
+              v128.store(out, f32x4.add(v128.load(out), acc0));
+              if (width === 16) {
+                v128.store(out, f32x4.add(v128.load(out, 16), acc1), 16);
+                v128.store(out, f32x4.add(v128.load(out, 32), acc2), 32);
+                v128.store(out, f32x4.add(v128.load(out, 48), acc3), 48);
+              }
+            }
+            co += width;
           }
         }
       }
-    }
-    let i = 0;
-    for (; i + 4 <= filterSize; i += 4) {
-      const offset = <usize>i << 2;
-      v128.store(dw + offset, f32x4.add(v128.load(dw + offset), v128.load(scratch + offset)));
-    }
-    for (; i < filterSize; i++) {
-      const offset = <usize>i << 2;
-      store<f32>(dw + offset, load<f32>(dw + offset) + load<f32>(scratch + offset));
     }
   }
 }

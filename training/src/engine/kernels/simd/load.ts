@@ -13,7 +13,7 @@ export interface SimdKernels {
     strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, padTop: number, padLeft: number,
   ): void;
   conv2dFilterGradient(
-    x: number, dy: number, dw: number, scratch: number,
+    x: number, dy: number, dw: number,
     batch: number, inHeight: number, inWidth: number, inChannels: number,
     outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number,
     strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, padTop: number, padLeft: number,
