@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../../src/engine/index.ts';
 import { compileKernels, kernelsWasmPath } from '../../src/engine/kernels/simd/build.ts';
+import { convGeometry } from '../../src/engine/kernels/simd/load.ts';
 import { WasmHeap } from '../../src/engine/kernels/wasm-heap.ts';
 import { randomValues, relativeError } from './on-backends.ts';
 
@@ -45,7 +46,7 @@ function sectionIds(bytes: Uint8Array): number[] {
  * dilation 1), but the SIMD loops take one; checked here against the definition.
  */
 describe('SIMD convolution loops with dilation match the definition', () => {
-  const geometry = (x: number[], filter: number[], strides: [number, number], dilations: [number, number], pad: 'same' | 'valid') =>
+  const convInfo = (x: number[], filter: number[], strides: [number, number], dilations: [number, number], pad: 'same' | 'valid') =>
     tf.backend_util.computeConv2DInfo(x as [number, number, number, number], filter as [number, number, number, number], strides, dilations, pad);
 
   /** dL/dfilter = Σ x(position + tap) · dy(position), straight from the definition. */
@@ -74,28 +75,24 @@ describe('SIMD convolution loops with dilation match the definition', () => {
 
   test.each(cases)('x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', async ({ x, filter, strides, dilations, pad }) => {
     await initBackend({ backend: 'wasm' });
-    const info = geometry([...x], [...filter], [...strides], [...dilations], pad);
+    const info = convInfo([...x], [...filter], [...strides], [...dilations], pad);
     const xValues = randomValues(tf.util.sizeFromShape([...x]), 7);
     const dyValues = randomValues(info.batchSize * info.outHeight * info.outWidth * info.outChannels, 8);
     const expected = filterGradientReference(xValues, dyValues, info);
-    const window = [
-      info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-      info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-    ] as const;
-    const sizes = [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth] as const;
+    const geometry = convGeometry(info);
 
     const heap = new WasmHeap(tf.backend() as BackendWasm);
     const xt = tf.tensor(xValues, [...x]);
     const dyt = tf.tensor(dyValues, [info.batchSize * info.outHeight * info.outWidth, info.outChannels]);
     // Direct loop.
     const dw = heap.alloc([expected.length]);
-    heap.simd.conv2dFilterGradient(heap.offset(xt), heap.offset(dyt), heap.offset(dw), ...sizes, info.outChannels, ...window);
+    heap.simd.conv2dFilterGradient(heap.offset(xt), heap.offset(dyt), heap.offset(dw), info.outChannels, ...geometry);
     expect(relativeError(heap.f32(dw).slice(), expected)).toBeLessThan(1e-5);
     // Transposed im2col, multiplied out here.
     const taps = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
     const cols = heap.alloc([taps, positions]);
-    heap.simd.im2colTransposed(heap.offset(xt), heap.offset(cols), ...sizes, ...window);
+    heap.simd.im2colTransposed(heap.offset(xt), heap.offset(cols), ...geometry);
     const product = tf.tidy(() => tf.matMul(tf.tensor(heap.f32(cols).slice(), [taps, positions]), dyt).dataSync() as Float32Array);
     expect(relativeError(product, expected)).toBeLessThan(1e-5);
     heap.free(dw, cols);

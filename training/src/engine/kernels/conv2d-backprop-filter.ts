@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGeometry } from './simd/load.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
 /**
@@ -20,27 +21,19 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode,
   );
   const heap = new WasmHeap(backend as BackendWasm);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const window = [
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-    info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-  ] as const;
-  const taps = info.filterHeight * info.filterWidth * inChannels;
+  const geometry = convGeometry(info);
+  const { outChannels } = info;
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
   const dw = heap.alloc(filterShape);
 
   if (taps < outChannels) {
-    heap.simd.conv2dFilterGradient(
-      heap.offset(x), heap.offset(dy), heap.offset(dw),
-      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, ...window,
-    );
+    heap.simd.conv2dFilterGradient(heap.offset(x), heap.offset(dy), heap.offset(dw), outChannels, ...geometry);
     return dw;
   }
 
-  const positions = batchSize * outHeight * outWidth;
+  const positions = info.batchSize * info.outHeight * info.outWidth;
   const cols = heap.alloc([taps, positions]);
-  heap.simd.im2colTransposed(
-    heap.offset(x), heap.offset(cols), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, ...window,
-  );
+  heap.simd.im2colTransposed(heap.offset(x), heap.offset(cols), ...geometry);
   heap.matMul(cols, dy, taps, positions, outChannels, dw);
   heap.free(cols);
   return dw;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGeometry } from './simd/load.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
 type Filter = [number, number, number, number];
@@ -83,11 +84,7 @@ function conv2DBackpropInput({ inputs, backend, attrs }: Parameters<tf.KernelFun
   const cols = heap.alloc([positions, taps]);
   transposeFilter(heap.f32(filter), filterShape, heap.f32(transposed));
   heap.matMul(dy, transposed, positions, info.outChannels, taps, cols);
-  heap.simd.col2im(
-    heap.offset(cols), heap.offset(dx), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-    info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left,
-  );
+  heap.simd.col2im(heap.offset(cols), heap.offset(dx), ...convGeometry(info));
   heap.free(transposed, cols);
   return dx;
 }

@@ -9,8 +9,8 @@ import { simdKernels, type SimdKernels } from './simd/load.ts';
  */
 interface EmscriptenModule {
   HEAPU8: Uint8Array;
-  /** The module's exports; `memory` is the heap (single-threaded build). */
-  asm: { memory: WebAssembly.Memory };
+  /** The module's exports; `memory` is the heap (single-threaded build; the threaded one imports it). */
+  asm: { memory?: WebAssembly.Memory };
   cwrap(name: string, returnType: null, argTypes: string[]): (...args: (number | boolean | Uint8Array)[]) => void;
 }
 

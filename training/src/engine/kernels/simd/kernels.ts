@@ -2,7 +2,8 @@
 //
 // SIMD loops for the wasm training kernels. The module imports the wasm backend's memory, so
 // every pointer here is a byte offset of a tensor on the backend's heap: nothing is copied in or
-// out, and the module has no memory or data of its own (build.ts checks that).
+// out, and the module has no memory or data of its own (simd-kernels.test.ts checks that).
+// The convolution loops take the same geometry arguments, in the order of load.ts's ConvGeometry.
 
 /** Zero-or-load: 4 floats at `address`, or zeros when the pixel lies in padding (`inside` false). */
 // @ts-ignore: decorator
@@ -123,9 +124,9 @@ export function im2colTransposed(
  * input are visited (the bounds are worked out per tap), so the inner loop has no branches.
  */
 export function conv2dFilterGradient(
-  x: usize, dy: usize, dw: usize,
-  batch: i32, inHeight: i32, inWidth: i32, inChannels: i32,
-  outHeight: i32, outWidth: i32, outChannels: i32, filterHeight: i32, filterWidth: i32,
+  x: usize, dy: usize, dw: usize, outChannels: i32,
+  batch: i32, inHeight: i32, inWidth: i32, inChannels: i32, outHeight: i32, outWidth: i32,
+  filterHeight: i32, filterWidth: i32,
   strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32, padTop: i32, padLeft: i32,
 ): void {
   memory.fill(dw, 0, <usize>(filterHeight * filterWidth * inChannels * outChannels) << 2);
