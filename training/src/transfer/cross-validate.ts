@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { progressBar, type Progress } from '../common/index.ts';
 import { stratifiedKFold, subsetImageSet } from '../data/split.ts';
 import type { ImageSet } from '../data/types.ts';
+import { createLocalTrainStep } from '../engine/local-train-step.ts';
 import type { CreateTrainStep } from '../engine/train-step.ts';
 import type { AugmentationConfig } from '../fit/augment.ts';
 import { sliceBatch } from '../fit/batches.ts';
@@ -9,7 +10,7 @@ import type { Callback } from '../fit/callback.ts';
 import { evaluateModel } from '../fit/evaluate.ts';
 import { fit, type FitResult } from '../fit/fit.ts';
 import { createOptimizer } from '../fit/optimizers.ts';
-import { prepareModel, type MethodPlan, type TransferMethod } from './methods.ts';
+import { hasFrozenBatchNorm, prepareModel, type MethodPlan, type TransferMethod } from './methods.ts';
 
 /** One method's cross-validated result: a row of transfer.json. */
 export interface TransferRow {
@@ -97,13 +98,16 @@ export async function trainFold(
   const model = await prepareModel(plan, options.baseDir, seed);
   if (plan.epochs === 0) return { model };
   const optimizer = createOptimizer({ name: 'adam', learningRate: plan.learningRate });
+  // Data-parallel workers rebuild the model from its topology, without the frozen BatchNorm
+  // layers' inference-mode override: such a model trains in this thread.
+  const createTrainStep = hasFrozenBatchNorm(model) ? createLocalTrainStep : options.createTrainStep;
   try {
     const history = await fit(model, train, {
       epochs: plan.epochs,
       batchSize: options.batchSize,
       seed,
       optimizer,
-      createTrainStep: options.createTrainStep,
+      createTrainStep,
       ...(options.augmentation ? { augmentation: options.augmentation } : {}),
       callbacks,
     });

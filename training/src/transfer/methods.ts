@@ -86,7 +86,28 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.map(String).j
 export async function prepareModel(plan: MethodPlan, baseDir: string, seed: number): Promise<tf.LayersModel> {
   const model = plan.init === 'base' ? await loadModel(baseDir) : await reinitialized(await loadModel(baseDir), seed);
   freezeBelow(model, plan.trainLayers);
+  holdFrozenBatchNorm(model);
   return model;
+}
+
+/** Whether the model has a frozen BatchNormalization layer (which then runs in inference mode). */
+export function hasFrozenBatchNorm(model: tf.LayersModel): boolean {
+  return model.layers.some((layer) => layer.getClassName() === 'BatchNormalization' && !layer.trainable);
+}
+
+/**
+ * Frozen BatchNormalization layers normalize with their moving statistics and leave them alone,
+ * as Keras runs them. tfjs would run them in training mode like every other layer: normalize
+ * each batch by its own statistics and keep updating the moving ones, so a "frozen" base drifts.
+ * The override lives on the layer instance, not in the saved topology: only this process's
+ * training step honours it (see trainFold).
+ */
+function holdFrozenBatchNorm(model: tf.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'BatchNormalization' || layer.trainable) continue;
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
 }
 
 /** Trains only the top `count` Conv/Dense layers and everything above the lowest of them. */

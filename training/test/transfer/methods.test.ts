@@ -6,7 +6,7 @@ import type { ImageSet } from '../../src/data/types.ts';
 import { createTrainStep, initBackend } from '../../src/engine/index.ts';
 import { loadModel } from '../../src/models/index.ts';
 import { loadTransferData, planMethod, prepareModel, trainFold, type TransferMethod } from '../../src/transfer/index.ts';
-import { removeTempDirs, savedModel } from './helpers.ts';
+import { removeTempDirs, savedModel, TINY_CONVNET } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 const PLAN = { epochs: 1, fineTuneLayers: 1, learningRate: 1e-2, fineTuneLearningRate: 1e-2 };
@@ -57,6 +57,26 @@ describe('transfer methods train exactly the layers they say', () => {
     const plan = planMethod('fine-tune', base, { ...PLAN, fineTuneLayers: 3 });
     const { model } = await trainFold(plan, train, 1, { baseDir, batchSize: 32, createTrainStep });
     expect(changedLayers(model)).toEqual(['block2_conv1', 'dense1', 'probabilities']);
+  });
+
+  it('frozen BatchNorm layers keep their moving statistics; trained ones adapt', async () => {
+    const bnDir = await savedModel({ ...TINY_CONVNET, batchNorm: 'beforeActivation' });
+    const bnBase = await loadModel(bnDir);
+    const plan = planMethod('feature-extraction', bnBase, PLAN);
+    const { model } = await trainFold(plan, train, 1, { baseDir: bnDir, batchSize: 32, createTrainStep });
+    const statistics = (m: tf.LayersModel) =>
+      new Map(m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => [l.name, l.getWeights().flatMap((w) => [...w.dataSync()])]));
+    const [before, after] = [statistics(bnBase), statistics(model)];
+    expect([...before.keys()]).toEqual(['block1_conv1_bn', 'block2_conv1_bn', 'dense1_bn']);
+    for (const frozen of ['block1_conv1_bn', 'block2_conv1_bn']) expect(after.get(frozen)).toEqual(before.get(frozen));
+    expect(after.get('dense1_bn')).not.toEqual(before.get('dense1_bn'));
+    // In training mode, a frozen layer normalizes by its moving statistics, as at inference.
+    const frozen = model.getLayer('block2_conv1_bn');
+    const x = tf.randomNormal([4, 5, 5, 8], 3, 2, 'float32', 3);
+    const output = (training: boolean) => frozen.apply(x, { training }) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(output(true), output(false)))).dataSync()[0]).toBe(0);
+    bnBase.dispose();
+    model.dispose();
   });
 
   it('scratch has the same architecture with a fresh, seeded initialization', async () => {
