@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulWithTransposes } from './batch-mat-mul.ts';
+import { fastBatchNorm } from './batch-norm.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { sharingCast, sharingIdentity } from './identity.ts';
@@ -26,6 +27,7 @@ export function registerWasmTrainingKernels(): void {
     maxPoolGradConfig,
     batchMatMulWithTransposes(stock(tf.BatchMatMul)),
     fastTile(stock(tf.Tile)),
+    fastBatchNorm(stock(tf.FusedBatchNorm)),
     fastSum(stock(tf.Sum)),
     fastMean(stock(tf.Mean)),
     identity,

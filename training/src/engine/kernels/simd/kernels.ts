@@ -321,3 +321,41 @@ export function sumRows(x: usize, rows: i32, columns: i32, out: usize, sums: usi
   }
   for (let c = 0; c < columns; c++) store<f32>(out + (<usize>c << 2), <f32>(load<f64>(sums + (<usize>c << 3)) * scale));
 }
+
+/**
+ * Batch normalization with per-channel statistics over a [rows, channels] tensor:
+ * out = (x - mean) · scale / sqrt(variance + epsilon) + offset. The per-channel factor is worked
+ * out once into `factors` (room for `channels` floats). `offset` and `scale` are used only when
+ * `hasOffset` / `hasScale` (pointer 0 is a valid heap address).
+ */
+export function batchNorm(
+  x: usize, out: usize, rows: i32, channels: i32,
+  mean: usize, variance: usize, offset: usize, scale: usize, hasOffset: bool, hasScale: bool, epsilon: f32,
+  factors: usize,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const at = <usize>c << 2;
+    const gain: f32 = hasScale ? load<f32>(scale + at) : 1;
+    store<f32>(factors + at, gain / Mathf.sqrt(load<f32>(variance + at) + epsilon));
+  }
+  const channels4 = channels & ~3;
+  const zero = f32x4.splat(0);
+  let input = x;
+  let output = out;
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    for (; c < channels4; c += 4) {
+      const at = <usize>c << 2;
+      const shift = hasOffset ? v128.load(offset + at) : zero;
+      const centred = f32x4.sub(v128.load(input + at), v128.load(mean + at));
+      v128.store(output + at, f32x4.add(f32x4.mul(centred, v128.load(factors + at)), shift));
+    }
+    for (; c < channels; c++) {
+      const at = <usize>c << 2;
+      const shift: f32 = hasOffset ? load<f32>(offset + at) : 0;
+      store<f32>(output + at, (load<f32>(input + at) - load<f32>(mean + at)) * load<f32>(factors + at) + shift);
+    }
+    input += <usize>channels << 2;
+    output += <usize>channels << 2;
+  }
+}

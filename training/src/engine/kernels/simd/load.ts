@@ -25,6 +25,10 @@ export interface SimdKernels {
   im2colTransposed(x: number, cols: number, ...geometry: ConvGeometry): void;
   conv2dFilterGradient(x: number, dy: number, dw: number, outChannels: number, ...geometry: ConvGeometry): void;
   col2im(cols: number, dx: number, ...geometry: ConvGeometry): void;
+  batchNorm(
+    x: number, out: number, rows: number, channels: number, mean: number, variance: number, offset: number, scale: number,
+    hasOffset: boolean, hasScale: boolean, epsilon: number, factors: number,
+  ): void;
   sumRows(x: number, rows: number, columns: number, out: number, sums: number, scale: number): void;
   maxPool2x2Gradient(
     x: number, dy: number, dx: number,
