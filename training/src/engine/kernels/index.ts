@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulWithTransposes } from './batch-mat-mul.ts';
 import { fastBatchNorm } from './batch-norm.ts';
+import { channelwise } from './channelwise.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { sharingCast, sharingIdentity } from './identity.ts';
@@ -28,6 +29,7 @@ export function registerWasmTrainingKernels(): void {
     batchMatMulWithTransposes(stock(tf.BatchMatMul)),
     fastTile(stock(tf.Tile)),
     fastBatchNorm(stock(tf.FusedBatchNorm)),
+    ...[tf.Add, tf.Sub, tf.Multiply, tf.RealDiv].map((name) => channelwise(stock(name))),
     fastSum(stock(tf.Sum)),
     fastMean(stock(tf.Mean)),
     identity,

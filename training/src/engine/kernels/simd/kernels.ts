@@ -359,3 +359,48 @@ export function batchNorm(
     output += <usize>channels << 2;
   }
 }
+
+/** Operation codes of `channelwise`, as in channelwise.ts. */
+// @ts-ignore: decorator
+@inline function operate(op: i32, a: v128, b: v128): v128 {
+  if (op === 0) return f32x4.add(a, b);
+  if (op === 1) return f32x4.sub(a, b);
+  if (op === 2) return f32x4.mul(a, b);
+  return f32x4.div(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function operateScalar(op: i32, a: f32, b: f32): f32 {
+  if (op === 0) return a + b;
+  if (op === 1) return a - b;
+  if (op === 2) return a * b;
+  return a / b;
+}
+
+/**
+ * A binary operation between a [rows, channels] tensor and a per-channel vector (a bias, a
+ * BatchNorm factor): out = x op vector, or vector op x when `vectorFirst`.
+ */
+export function channelwise(
+  op: i32, x: usize, vector: usize, out: usize, rows: i32, channels: i32, vectorFirst: bool,
+): void {
+  const channels4 = channels & ~3;
+  const rowBytes = <usize>channels << 2;
+  let input = x;
+  let output = out;
+  for (let r = 0; r < rows; r++, input += rowBytes, output += rowBytes) {
+    let c = 0;
+    for (; c < channels4; c += 4) {
+      const at = <usize>c << 2;
+      const a = v128.load(input + at);
+      const v = v128.load(vector + at);
+      v128.store(output + at, vectorFirst ? operate(op, v, a) : operate(op, a, v));
+    }
+    for (; c < channels; c++) {
+      const at = <usize>c << 2;
+      const a = load<f32>(input + at);
+      const v = load<f32>(vector + at);
+      store<f32>(output + at, vectorFirst ? operateScalar(op, v, a) : operateScalar(op, a, v));
+    }
+  }
+}

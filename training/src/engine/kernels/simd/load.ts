@@ -29,6 +29,7 @@ export interface SimdKernels {
     x: number, out: number, rows: number, channels: number, mean: number, variance: number, offset: number, scale: number,
     hasOffset: boolean, hasScale: boolean, epsilon: number, factors: number,
   ): void;
+  channelwise(op: number, x: number, vector: number, out: number, rows: number, channels: number, vectorFirst: boolean): void;
   sumRows(x: number, rows: number, columns: number, out: number, sums: number, scale: number): void;
   maxPool2x2Gradient(
     x: number, dy: number, dx: number,
