@@ -17,10 +17,13 @@ export interface BackendOptions {
 
 /**
  * The CLI's --threads default: two data-parallel threads where there are two cores. Measured on
- * this project's 2-core machine with its other work deprioritised (bench:train, convnet, batch
- * 128, median of interleaved runs): 1 thread ~910 images/s, 2 threads ~1,450 images/s, for 13%
- * more CPU per image. On a machine whose cores are busy with other work, the second thread gains
- * nothing and costs that 13%. Dense networks stay on one thread whatever this says (see
+ * this project's 2-core machine (bench:train, convnet, batch 128, median of interleaved runs):
+ * before the SIMD kernels, with its other work deprioritised, 1 thread ~910 images/s and 2
+ * threads ~1,450 images/s, for 13% more CPU per image. The SIMD kernels cut the CPU per image by
+ * 28% (about 1,250 -> 870 µs, both engines run alternately under the same load); 2 threads cost
+ * 8-14% more CPU per image than 1. On a machine whose cores are busy with other work, the second
+ * thread gains nothing and costs that CPU (load average 7-8 on the 2 cores: 1 thread 710-750
+ * images/s, 2 threads 590-680). Dense networks stay on one thread whatever this says (see
  * trainStepThreads); more than 2 threads is unmeasured.
  */
 export const defaultTrainingThreads = Math.min(2, availableParallelism());
