@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { subsetImageSet } from '../../src/data/split.ts';
 import type { ImageSet } from '../../src/data/types.ts';
-import { createTrainStep, initBackend } from '../../src/engine/index.ts';
+import { createTrainStep, initBackend, type CreateTrainStep } from '../../src/engine/index.ts';
+import { createParallelTrainStep } from '../../src/engine/parallel-train-step.ts';
 import { loadModel } from '../../src/models/index.ts';
 import { loadTransferData, planMethod, prepareModel, trainFold, type TransferMethod } from '../../src/transfer/index.ts';
 import { removeTempDirs, savedModel, TINY_CONVNET } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
+const parallelStep: CreateTrainStep = (model, optimizer) => createParallelTrainStep(model, optimizer, { threads: 2 });
 const PLAN = { epochs: 1, fineTuneLayers: 1, learningRate: 1e-2, fineTuneLearningRate: 1e-2 };
 
 let baseDir: string;
@@ -59,11 +61,15 @@ describe('transfer methods train exactly the layers they say', () => {
     expect(changedLayers(model)).toEqual(['block2_conv1', 'dense1', 'probabilities']);
   });
 
-  it('frozen BatchNorm layers keep their moving statistics; trained ones adapt', async () => {
+  // Also with a data-parallel step asked for: its workers would not know the layers are held.
+  it.each([
+    ['this thread', createTrainStep],
+    ['2 data-parallel threads asked for', parallelStep],
+  ])('frozen BatchNorm layers keep their moving statistics; trained ones adapt (%s)', async (_, step) => {
     const bnDir = await savedModel({ ...TINY_CONVNET, batchNorm: 'beforeActivation' });
     const bnBase = await loadModel(bnDir);
     const plan = planMethod('feature-extraction', bnBase, PLAN);
-    const { model } = await trainFold(plan, train, 1, { baseDir: bnDir, batchSize: 32, createTrainStep });
+    const { model } = await trainFold(plan, train, 1, { baseDir: bnDir, batchSize: 32, createTrainStep: step });
     const statistics = (m: tf.LayersModel) =>
       new Map(m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => [l.name, l.getWeights().flatMap((w) => [...w.dataSync()])]));
     const [before, after] = [statistics(bnBase), statistics(model)];
