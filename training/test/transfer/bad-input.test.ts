@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LettersError } from '../../src/common/index.ts';
 import { initBackend } from '../../src/engine/index.ts';
 import { runTransfer, type TransferOptions } from '../../src/transfer/index.ts';
-import { removeTempDirs, savedModel, tempDir } from './helpers.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
+import { savedModel } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 
 /** Runs a transfer that must fail before training: the error, and no output folder at all. */
 async function failure(options: Partial<TransferOptions>): Promise<LettersError> {
-  const out = join(await tempDir('out'), 'run');
+  const out = join(tempDir('transfer-out'), 'run');
   const error = await runTransfer({ base: await savedModel(), data: npz, out, epochs: 1, ...options }).then(
     () => undefined,
     (e: unknown) => e,
@@ -26,7 +27,6 @@ describe('letters transfer refuses bad input before any training', () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  afterAll(removeTempDirs);
 
   it('a base model whose input is not 28x28x1', async () => {
     const base = await savedModel(undefined, { height: 32, width: 32 });
@@ -52,7 +52,7 @@ describe('letters transfer refuses bad input before any training', () => {
   });
 
   it('an unreadable data file', async () => {
-    const garbage = join(await tempDir('data'), 'binaryalphadigits.npz');
+    const garbage = join(tempDir('transfer-data'), 'binaryalphadigits.npz');
     await writeFile(garbage, 'not a zip archive');
     const error = await failure({ data: garbage });
     expect(error.message).toContain(garbage);
@@ -60,7 +60,7 @@ describe('letters transfer refuses bad input before any training', () => {
 
   it('a data file that does not exist, or of an unknown format', async () => {
     expect((await failure({ data: '/nonexistent/bad.npz' })).message).toMatch(/--data \/nonexistent\/bad.npz: no such file/);
-    const csv = join(await tempDir('data'), 'letters.csv');
+    const csv = join(tempDir('transfer-data'), 'letters.csv');
     await writeFile(csv, '1,2,3');
     expect((await failure({ data: csv })).message).toMatch(/unknown format.*\.npz or \.mat/);
   });

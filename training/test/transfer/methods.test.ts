@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { subsetImageSet } from '../../src/data/split.ts';
 import type { ImageSet } from '../../src/data/types.ts';
 import { createTrainStep, initBackend, type CreateTrainStep } from '../../src/engine/index.ts';
 import { createParallelTrainStep } from '../../src/engine/parallel-train-step.ts';
 import { loadModel } from '../../src/models/index.ts';
 import { loadTransferData, planMethod, prepareModel, trainFold, type TransferMethod } from '../../src/transfer/index.ts';
-import { removeTempDirs, savedModel, TINY_CONVNET } from './helpers.ts';
+import { savedModel, TINY_CONVNET } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 const parallelStep: CreateTrainStep = (model, optimizer) => createParallelTrainStep(model, optimizer, { threads: 2 });
@@ -42,7 +42,6 @@ describe('transfer methods train exactly the layers they say', () => {
     train = subsetImageSet(set, Array.from({ length: 128 }, (_, i) => i * 7));
   });
 
-  afterAll(removeTempDirs);
 
   it('zero-shot is the base model as is', async () => {
     expect(planMethod('zero-shot', base, PLAN)).toMatchObject({ epochs: 0, trainLayers: 0 });

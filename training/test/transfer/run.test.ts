@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDataset } from '../../src/data/index.ts';
 import { initBackend } from '../../src/engine/index.ts';
 import { evaluateModel } from '../../src/fit/index.ts';
 import { loadModel, readModelExtras } from '../../src/models/index.ts';
 import { runTransfer, TRANSFER_METHODS, type TransferReport, type TransferRow } from '../../src/transfer/index.ts';
-import { removeTempDirs, savedModel, tempDir } from './helpers.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
+import { savedModel } from './helpers.ts';
 
 const npz = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigits.npz');
 
@@ -17,11 +18,10 @@ describe('runTransfer', () => {
 
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
-    out = join(await tempDir('run'), 'runs');
+    out = join(tempDir('transfer-run'), 'runs');
     report = await runTransfer({ base: await savedModel(), data: npz, out, k: 2, epochs: 1, seed: 3, quiet: true, log: () => {} });
   });
 
-  afterAll(removeTempDirs);
 
   it('scores every method on the same k folds, each image held out once', async () => {
     expect(report.rows.map((r) => r.method)).toEqual([...TRANSFER_METHODS]);
