@@ -106,9 +106,19 @@ function seedTableSection(results: StudyResults): ReportSection {
 
 async function tuningSection(results: StudyResults): Promise<ReportSection> {
   const t = results.tuning;
+  // Variants differ by a few points: an axis from zero would flatten them, so it spans the range
+  // (in 2-point steps), and every bar carries its value.
+  const accuracies = t.rows.map((r) => r.valAccuracy);
+  const domain = [
+    Math.max(0, Math.floor(Math.min(...accuracies) * 50 - 1) / 50),
+    Math.min(1, Math.ceil(Math.max(...accuracies) * 50 + 0.5) / 50),
+  ] as const;
   const bars = await barChart(
     t.rows.map((r) => ({ variant: r.name, valAccuracy: r.valAccuracy })),
-    { x: 'variant', y: 'valAccuracy', horizontal: true, format: '.1%', title: `Validation accuracy per variant (${t.budget})`, xTitle: 'Variant', yTitle: 'Validation accuracy' },
+    {
+      x: 'variant', y: 'valAccuracy', horizontal: true, format: '.1%', axisFormat: '.0%', domain,
+      title: `Validation accuracy per variant (${t.budget})`, xTitle: 'Variant', yTitle: 'Validation accuracy',
+    },
   );
   return {
     title: 'Tuning: each technique against the convnet baseline',
