@@ -9,6 +9,7 @@ import {
   writeFileAtomic,
   type LettersCommand,
 } from '@letters/training';
+import { runtimePackage } from '../adapters/index.ts';
 import { Classifier } from '../classifier/index.ts';
 import { classifierCliOptions, dataDirOption, onnxModelArgument, positiveInteger, runtimesOf } from '../classifier/cli-options.ts';
 import { evaluateClassifier, type Evaluation } from './evaluate.ts';
@@ -54,7 +55,7 @@ export const evaluateCommand: LettersCommand = (cli) =>
               `${args.model}: the model has ${classifier.classes} outputs, dataset ${args.dataset} has ${set.numClasses} classes; evaluate it on a matching dataset`,
             );
           }
-          const bar = progressBar({ label: `evaluate ${runtime}`, total: set.count, unit: 'images', quiet: args.quiet || args.json ? true : undefined });
+          const bar = progressBar({ label: `evaluate ${runtime}`, total: set.count, unit: 'images', quiet: args.quiet || args.json });
           let shown = 0;
           const evaluation = await evaluateClassifier(classifier, set, {
             batchSize,
@@ -81,7 +82,7 @@ export const evaluateCommand: LettersCommand = (cli) =>
         await writeFileAtomic(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
         for (const evaluation of evaluations) {
           const chart = await confusionMatrixChart(evaluation.confusion, evaluation.labels, {
-            title: `${args.dataset} ${args.split}: ${evaluation.runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web'}, accuracy ${percent(evaluation.accuracy)}`,
+            title: `${args.dataset} ${args.split}: ${runtimePackage(evaluation.runtime)}, accuracy ${percent(evaluation.accuracy)}`,
           });
           await writeChart(chart, join(args.out, `confusion-${evaluation.runtime}`));
         }
@@ -93,7 +94,7 @@ export const evaluateCommand: LettersCommand = (cli) =>
       const lines = [
         `${args.model} on ${args.dataset} ${args.split} (${set.count} images${splits.source.synthetic ? ', synthetic' : ''})`,
         terminalTable(evaluations, [
-          { header: 'runtime', value: (e) => (e.runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web') },
+          { header: 'runtime', value: (e) => runtimePackage(e.runtime) },
           { header: 'accuracy', value: (e) => percent(e.accuracy), align: 'right' },
           { header: 'loss', value: (e) => e.loss, align: 'right' },
           { header: 'images/s', value: (e) => Math.round(e.imagesPerSecond), align: 'right' },

@@ -75,9 +75,7 @@ export const scoreCommand: LettersCommand = (cli) =>
       });
       const output = await openOutput(args.out);
       // No bar between rows printed on a terminal; rows piped elsewhere leave stderr to the bar.
-      // (undefined: progressBar decides, silent when stderr is not a terminal.)
-      const quiet = args.quiet || (args.out === undefined && process.stdout.isTTY) ? true : undefined;
-      const bar = progressBar({ label: 'score', total: files.length, unit: 'files', quiet });
+      const bar = progressBar({ label: 'score', total: files.length, unit: 'files', quiet: args.quiet || (args.out === undefined && process.stdout.isTTY) });
       const failures: string[] = [];
       const started = performance.now();
       try {

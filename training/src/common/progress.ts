@@ -12,13 +12,13 @@ export interface ProgressOptions {
   total: number;
   /** Unit shown after the count, e.g. "images". */
   unit?: string;
-  /** No bar at all (CI logs, --quiet, --json). Defaults to off when stderr is not a TTY. */
+  /** No bar at all (--quiet, --json). There is never one when stderr is not a terminal (CI logs, pipes). */
   quiet?: boolean;
 }
 
 /** A progress bar on stderr with rate and ETA; silent when quiet or when stderr is not a terminal. */
 export function progressBar(options: ProgressOptions): Progress {
-  const quiet = options.quiet ?? !process.stderr.isTTY;
+  const quiet = options.quiet === true || !process.stderr.isTTY;
   if (quiet) return { tick() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {

@@ -174,7 +174,7 @@ async function download(url: string, path: string, options: FetchOptions): Promi
     }
     const total = Number(response.headers.get('content-length') ?? 0);
     const megabytes = (bytes: number) => Math.floor(bytes / 1e6);
-    const progress = progressBar({ label: basename(url), total: megabytes(total), unit: 'MB', quiet: options.quiet || total === 0 || undefined });
+    const progress = progressBar({ label: basename(url), total: megabytes(total), unit: 'MB', quiet: options.quiet || total === 0 });
     const hash = createHash('sha256');
     try {
       await pipeline(
