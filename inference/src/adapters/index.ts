@@ -3,6 +3,7 @@ import { createWebSession } from './web.ts';
 import type { Runtime, RuntimeSession, SessionOptions } from './types.ts';
 
 export type { Runtime, RuntimeSession, SessionOptions } from './types.ts';
+export { runtimePackage } from './types.ts';
 export { INPUT_NAME, OUTPUT_NAME } from './types.ts';
 
 export const RUNTIMES: readonly Runtime[] = ['node', 'web'];

@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { LettersError } from '@letters/training';
 import { checkContract } from './contract.ts';
-import { INPUT_NAME, OUTPUT_NAME, type Runtime, type RuntimeSession } from './types.ts';
+import { INPUT_NAME, OUTPUT_NAME, runtimePackage, type Runtime, type RuntimeSession } from './types.ts';
 
 /** The two onnxruntime packages share one API; each adapter passes its own session factory and Tensor class. */
 export interface OrtBinding {
@@ -16,7 +16,7 @@ export async function openOrtSession(binding: OrtBinding, model: Uint8Array, sou
   try {
     session = await binding.create(model);
   } catch (error) {
-    throw new LettersError(`${source}: onnxruntime-${binding.runtime} cannot load the model (${(error as Error).message})`, {
+    throw new LettersError(`${source}: ${runtimePackage(binding.runtime)} cannot load the model (${(error as Error).message})`, {
       cause: error,
     });
   }

@@ -1,6 +1,9 @@
 /** The runtimes a Classifier can run on. */
 export type Runtime = 'node' | 'web';
 
+/** The onnxruntime package a runtime runs on, as messages and tables name it. */
+export const runtimePackage = (runtime: Runtime): string => `onnxruntime-${runtime}`;
+
 /** Tuning shared by both runtimes. */
 export interface SessionOptions {
   /**

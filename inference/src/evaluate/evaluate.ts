@@ -1,4 +1,5 @@
 import type { ImageSet } from '@letters/training';
+import type { Runtime } from '../adapters/index.ts';
 import type { Classifier } from '../classifier/index.ts';
 import { MetricsAccumulator, type ClassificationMetrics } from './metrics.ts';
 
@@ -10,7 +11,7 @@ export interface EvaluateOptions {
 }
 
 export interface Evaluation extends ClassificationMetrics {
-  readonly runtime: string;
+  readonly runtime: Runtime;
   readonly labels: readonly string[];
   readonly seconds: number;
   readonly imagesPerSecond: number;

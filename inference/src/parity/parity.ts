@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { runtimePackage } from '../adapters/index.ts';
 import { Classifier } from '../classifier/index.ts';
 import { compareOutputs, type Comparison } from './compare.ts';
 
@@ -49,7 +50,7 @@ export async function checkRuntimeParity(
     const classifier = await Classifier.create(model, { runtime, maxBatch: batchSize });
     try {
       classes = classifier.classes;
-      outputs.push([`onnxruntime-${runtime}`, await classifier.probabilities(inputs.images)]);
+      outputs.push([runtimePackage(runtime), await classifier.probabilities(inputs.images)]);
     } finally {
       await classifier.close();
     }

@@ -30,8 +30,8 @@ import {
   type TuneReport,
 } from '@letters/training';
 import { exportModelDir, type ModelDirExportReport } from '@letters/export';
-import { Classifier } from '../classifier/index.ts';
-import { PREPROCESSING } from '../preprocess/index.ts';
+import { Classifier, modelImages } from '../classifier/index.ts';
+import { IMAGE_SIZE, PREPROCESSING } from '../preprocess/index.ts';
 import { evaluateClassifier, type Evaluation } from '../evaluate/index.ts';
 import { checkRuntimeParity, type ParityResult } from '../parity/index.ts';
 import { StageCache, type StageOutcome } from './stage-cache.ts';
@@ -291,7 +291,7 @@ async function exportAndEvaluate(
     }
   }
   const count = Math.min(parityImages, data.test.count);
-  const images = Float32Array.from(data.test.images.subarray(0, count * 784), (v) => v / 255);
+  const images = modelImages({ data: data.test.images.subarray(0, count * IMAGE_SIZE * IMAGE_SIZE), count });
   const tfjs = await loadModel(modelDir);
   const parity = await checkRuntimeParity(
     onnx,

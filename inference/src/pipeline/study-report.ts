@@ -11,12 +11,12 @@ import {
   tuneColumns,
 } from '@letters/training';
 import { version as tfjsVersion } from '@tensorflow/tfjs';
+import { runtimePackage } from '../adapters/index.ts';
 import type { ModelResult, StudyResults } from './pipeline.ts';
 import { writeReport, type Report, type ReportImage, type ReportSection } from './report-writer.ts';
 import { SYNTHETIC_WARNING } from './study-data.ts';
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
-const runtimeName = (runtime: string) => (runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web');
 
 async function image(name: string, path: string, alt: string): Promise<ReportImage> {
   return { name, png: await readFile(path), alt };
@@ -228,7 +228,7 @@ function throughputSection(results: StudyResults): ReportSection {
       '',
       markdownTable(inference, [
         { header: 'Model', value: (r) => r.m.name },
-        { header: 'Runtime', value: (r) => runtimeName(r.e.runtime) },
+        { header: 'Runtime', value: (r) => runtimePackage(r.e.runtime) },
         { header: 'Images/s', value: (r) => Math.round(r.e.imagesPerSecond), align: 'right' },
       ]),
       '',

@@ -1,4 +1,5 @@
 import { LettersError, type LettersCommand } from '@letters/training';
+import { runtimePackage } from '../adapters/index.ts';
 import { Classifier } from '../classifier/index.ts';
 import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
 import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES } from './server.ts';
@@ -48,7 +49,7 @@ export const serveCommand: LettersCommand = (cli) =>
         await classifier.close();
         throw new LettersError(`--port ${args.port}: cannot listen on ${args.host} (${(error as Error).message}); choose another port`, { cause: error });
       }
-      process.stdout.write(`letters serve: ${args.model} on ${classifier.runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web'}, listening on ${address}\n`);
+      process.stdout.write(`letters serve: ${args.model} on ${runtimePackage(classifier.runtime)}, listening on ${address}\n`);
 
       // Graceful shutdown: stop accepting, let in-flight requests finish, then free the session.
       await new Promise<void>((resolve) => {

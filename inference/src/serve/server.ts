@@ -7,7 +7,7 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
   /** Most images in one JSON request (default 256); more get 413. */
   readonly maxImages?: number;
-  /** Largest top-k a request may ask for; default all classes. */
+  /** Top-k when a request names none (default 5). */
   readonly defaultTopK?: number;
 }
 
