@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  DATA_DIR_ENV,
+  dataDirOption,
   LettersError,
   backendOptions,
   initBackend,
@@ -66,7 +66,7 @@ export const exportCommands: LettersCommand = (cli) =>
             type: 'string',
             describe: 'Also check parity on real test images of this dataset (e.g. byclass-letters)',
           })
-          .option('data-dir', { type: 'string', describe: `Real data folder [default: $${DATA_DIR_ENV} or ./data]` })
+          .option('data-dir', dataDirOption)
           .option('backend', {
             ...backendOptions.backend,
             default: 'cpu' as const,

@@ -4,9 +4,6 @@ import type { Runtime } from '../adapters/index.ts';
 /** The `<model>` positional of evaluate, parity and serve. */
 export const onnxModelArgument = { type: 'string', demandOption: true, describe: 'ONNX model file (from letters export)' } as const;
 
-/** `--data-dir` for the commands that load a dataset. */
-export const dataDirOption = { type: 'string', describe: 'Data directory (default: $LETTERS_DATA_DIR, else ./data)' } as const;
-
 /** yargs options shared by the commands that load a Classifier. */
 export const classifierCliOptions = {
   threads: { type: 'number', describe: 'Threads per session run (default: onnxruntime-node all cores, onnxruntime-web 1)' },

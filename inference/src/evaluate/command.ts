@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   confusionMatrixChart,
+  dataDirOption,
   loadDataset,
   LettersError,
   progressBar,
@@ -11,7 +12,7 @@ import {
 } from '@letters/training';
 import { runtimePackage } from '../adapters/index.ts';
 import { Classifier } from '../classifier/index.ts';
-import { classifierCliOptions, dataDirOption, onnxModelArgument, positiveInteger, runtimesOf } from '../classifier/cli-options.ts';
+import { classifierCliOptions, onnxModelArgument, positiveInteger, runtimesOf } from '../classifier/cli-options.ts';
 import { evaluateClassifier, type Evaluation } from './evaluate.ts';
 
 const percent = (x: number) => (Number.isNaN(x) ? '' : `${(100 * x).toFixed(2)}%`);

@@ -1,6 +1,7 @@
 import { DEFAULT_TOLERANCE } from '@letters/export';
 import {
   backendChoices,
+  dataDirOption,
   initBackend,
   loadDataset,
   loadModel,
@@ -10,7 +11,7 @@ import {
   type LettersCommand,
 } from '@letters/training';
 import { modelImages } from '../classifier/index.ts';
-import { dataDirOption, onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
+import { onnxModelArgument, positiveInteger } from '../classifier/cli-options.ts';
 import { checkRuntimeParity, seededImages, type ParityInputs } from './parity.ts';
 
 /** Exit code when the runtimes differ by more than the tolerance. */

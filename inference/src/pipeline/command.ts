@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   backendOptions,
-  DATA_DIR_ENV,
+  dataDirOption,
   DATASET_DEFAULTS,
   DEFAULT_GRID_FILE,
   LettersError,
@@ -22,7 +22,7 @@ const pipelineCommand: LettersCommand = (cli) =>
     'Run the whole study: data, baselines, tuning, tuned model, transfer, ONNX export, evaluation and parity on both runtimes, report',
     (y) =>
       y
-        .option('data-dir', { type: 'string', describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)` })
+        .option('data-dir', dataDirOption)
         .option('out', { type: 'string', default: 'runs', describe: 'Output folder: models, <name>.onnx, tables, report/' })
         .option('quick', { type: 'boolean', default: false, describe: 'A first look in a few minutes: a data subset, fewer epochs' })
         .option('download', { type: 'boolean', default: true, describe: 'Download EMNIST when the data directory has none (--no-download: never)' })

@@ -2,15 +2,11 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { LettersError, terminalTable, type CommandContext, type LettersCommand } from '../common/index.ts';
-import { DATA_DIR_ENV } from './data-dir.ts';
+import { dataDirOption } from './data-dir.ts';
 import { EMNIST_GZIP_URL, fetchEmnist } from './fetch.ts';
 import { classCountTable, inspectDataset } from './inspect.ts';
 import { DATASET_DEFAULTS, DATASET_NAMES, listDatasets, loadDataset } from './registry.ts';
 
-const dataDirOption = {
-  type: 'string',
-  describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)`,
-} as const;
 
 function fetchCommand(cli: Argv<CommandContext>): Argv<CommandContext> {
   return cli.command(

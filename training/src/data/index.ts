@@ -34,7 +34,7 @@ export {
   type BinaryAlphaDigitsFormat,
 } from './sources/binary-alphadigits.ts';
 export { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
-export { DATA_DIR_ENV, resolveDataDir } from './data-dir.ts';
+export { DATA_DIR_ENV, dataDirOption, resolveDataDir } from './data-dir.ts';
 export {
   DATASET_NAMES,
   DATASET_DEFAULTS,

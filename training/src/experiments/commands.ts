@@ -1,7 +1,7 @@
 /** `letters train` and `letters tune`. */
 import { join } from 'node:path';
 import { LettersError, terminalTable, type Column, type LettersCommand } from '../common/index.ts';
-import { DATA_DIR_ENV } from '../data/data-dir.ts';
+import { dataDirOption } from '../data/data-dir.ts';
 import { DATASET_DEFAULTS, DATASET_NAMES, loadDataset } from '../data/registry.ts';
 import { backendOptions, createTrainStep, describeBackend, initBackend, type BackendChoice } from '../engine/index.ts';
 import type { EvaluationMetrics } from '../models/io.ts';
@@ -14,7 +14,7 @@ import { describeBudget, tune, tuneColumns, type TuneBudget } from './tune.ts';
 
 const dataOptions = {
   dataset: { type: 'string', choices: DATASET_NAMES, describe: 'Dataset (default: emnist-letters when present, else byclass-letters)' },
-  'data-dir': { type: 'string', describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)` },
+  'data-dir': dataDirOption,
   seed: { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of the split, initial weights, shuffle and augmentation' },
   limit: { type: 'number', describe: 'At most this many images per split (a seeded stratified subsample), for quick runs' },
 } as const;
