@@ -66,7 +66,11 @@ const reportCommand: LettersCommand = (cli) =>
       const text = await readFile(path, 'utf8').catch(() => {
         throw new LettersError(`${path}: not found; run \`letters pipeline --out ${args.out}\` first`);
       });
-      const report = await writeStudyReport(JSON.parse(text) as StudyResults);
+      const results = JSON.parse(text) as StudyResults;
+      if (results.environment === undefined) {
+        throw new LettersError(`${path}: written by an older letters; run \`letters pipeline --out ${args.out}\` again (finished stages are reused)`);
+      }
+      const report = await writeStudyReport(results);
       process.stdout.write(`report: ${resolve(report.html)}\n`);
     },
   );

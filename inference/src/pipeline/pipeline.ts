@@ -34,6 +34,7 @@ import { Classifier, modelImages } from '../classifier/index.ts';
 import { IMAGE_SIZE, PREPROCESSING } from '../preprocess/index.ts';
 import { evaluateClassifier, type Evaluation } from '../evaluate/index.ts';
 import { checkRuntimeParity, type ParityResult } from '../parity/index.ts';
+import { studyEnvironment, type StudyEnvironment } from './environment.ts';
 import { StageCache, type StageOutcome } from './stage-cache.ts';
 import { loadStudyData, type StudyData } from './study-data.ts';
 
@@ -96,6 +97,7 @@ export interface ModelResult {
 export interface StudyResults {
   readonly options: { readonly profile: string; readonly seed: number; readonly out: string; readonly grid: string };
   readonly backend: BackendInfo;
+  readonly environment: StudyEnvironment;
   readonly data: {
     readonly synthetic: boolean;
     readonly notes: readonly string[];
@@ -244,6 +246,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   return {
     options: { profile: options.profileName, seed, out, grid: options.grid },
     backend,
+    environment: studyEnvironment(),
     data: {
       synthetic: data.synthetic,
       notes: data.notes,

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   barChart,
   markdownTable,
@@ -10,7 +8,6 @@ import {
   trainingCurves,
   tuneColumns,
 } from '@letters/training';
-import { version as tfjsVersion } from '@tensorflow/tfjs';
 import { runtimePackage } from '../adapters/index.ts';
 import type { ModelResult, StudyResults } from './pipeline.ts';
 import { writeReport, type Report, type ReportImage, type ReportSection } from './report-writer.ts';
@@ -20,21 +17,6 @@ const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function image(name: string, path: string, alt: string): Promise<ReportImage> {
   return { name, png: await readFile(path), alt };
-}
-
-/** An installed package's version, found from its entry point (some packages do not export package.json). */
-function packageVersion(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
-      if (found === name) return version;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
 }
 
 function summary(results: StudyResults): ReportSection {
@@ -238,16 +220,17 @@ function throughputSection(results: StudyResults): ReportSection {
 }
 
 function environmentSection(results: StudyResults): ReportSection {
+  const env = results.environment;
   const rows = [
-    ['Node.js', process.version],
-    ['Platform', `${process.platform} ${process.arch}`],
+    ['Node.js', env.node],
+    ['Platform', env.platform],
     ['Training backend', `${results.backend.name}, ${results.backend.threads} thread(s), SIMD ${results.backend.simd}, ${results.backend.version}`],
-    ['TensorFlow.js', tfjsVersion.tfjs],
-    ['onnxruntime-node', packageVersion('onnxruntime-node')],
-    ['onnxruntime-web', packageVersion('onnxruntime-web')],
+    ['TensorFlow.js', env.tfjs],
+    ['onnxruntime-node', env.onnxruntimeNode],
+    ['onnxruntime-web', env.onnxruntimeWeb],
     ['Letters data', `${results.data.letters.name} sha256 ${results.data.letters.hash}`],
     ['Transfer data', `${results.transfer.dataset.name} sha256 ${results.transfer.dataset.hash}`],
-    ['Command', `letters ${process.argv.slice(2).join(' ')}`],
+    ['Command', env.command],
   ];
   return {
     title: 'Environment',
