@@ -1,19 +1,20 @@
+import { readFileSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
-import { LettersError, type ModelExtras } from '@letters/training';
-import packageJson from '../package.json' with { type: 'json' };
+import { LettersError } from '@letters/contract';
 import { convertToOnnx, type ConversionInput } from './convert/to-onnx.ts';
-import { classLabels, exportMetadata } from './metadata.ts';
+import { classLabels, exportMetadata, type ModelFacts } from './metadata.ts';
 import { encodeModel } from './onnx/schema.ts';
 import { summarizeOnnx } from './onnx/summary.ts';
 import { checkParity, type ParityOptions, type ParityReport } from './verify/parity.ts';
 
-export const TOOLKIT_VERSION: string = packageJson.version;
+/** This package's version, written into every export (`letters.toolkit_version`). */
+export const TOOLKIT_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface ExportOptions extends ParityOptions, Pick<ConversionInput, 'imageShape' | 'flattenOrder'> {
   /** Class names, one per output (default: the Letters names for 27 outputs, else the indices). */
   labels?: readonly string[];
   /** What the model directory says about the model (dataset, test metrics): goes into the metadata. */
-  extras?: ModelExtras;
+  extras?: ModelFacts;
   /** `letters.preprocessing`: how to turn a picture into the input (default: the tensor-level contract). */
   preprocessing?: string;
   /** sha256 of the source model files (model.json, weights), for the metadata. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { decodeModel } from './onnx/schema.ts';
 import { summarizeOnnx, type OnnxSummary } from './onnx/summary.ts';
 

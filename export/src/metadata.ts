@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LETTER_CLASS_NAMES, type ModelExtras } from '@letters/training';
+import { LETTER_CLASS_NAMES, METADATA_KEYS } from '@letters/contract';
 
-/** The metadata_props keys every export writes (when the model directory has the facts). */
-export const METADATA_KEYS = {
-  labels: 'letters.labels',
-  preprocessing: 'letters.preprocessing',
-  dataset: 'letters.dataset',
-  datasetHash: 'letters.dataset_hash',
-  testMetrics: 'letters.test_metrics',
-  sourceModelHash: 'letters.source_model_hash',
-  toolkitVersion: 'letters.toolkit_version',
-} as const;
+/**
+ * What is known about the model beyond its weights (a training package's model folder has these as
+ * dataset.json and metrics.json); each known fact goes into the metadata.
+ */
+export interface ModelFacts {
+  /** The data the model was trained on. */
+  readonly dataset?: { readonly name: string; readonly description: string; readonly hash: string; readonly synthetic?: boolean };
+  /** Test-set metrics, stored as JSON. */
+  readonly metrics?: object;
+}
 
 /**
  * The input contract stored in `letters.preprocessing` when the caller gives no preprocessing of its own:
@@ -47,7 +47,7 @@ export interface MetadataFacts {
   imageShape: readonly number[];
   /** `letters.preprocessing`; default: the tensor-level contract. */
   preprocessing?: string;
-  extras: ModelExtras;
+  extras: ModelFacts;
   sourceModelHash?: string;
   toolkitVersion: string;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { exportToOnnx } from '../src/export-model.ts';
 import { DEFAULT_TOLERANCE } from '../src/verify/parity.ts';
 import { parityOf, seeded, sequential, useCpuBackend } from './helpers.ts';

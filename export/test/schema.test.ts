@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { exportToOnnx } from '../src/export-model.ts';
 import { decodeModel, encodeModel, DataType } from '../src/onnx/schema.ts';
 import { summarizeOnnx } from '../src/onnx/summary.ts';

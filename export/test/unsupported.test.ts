@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { convertToOnnx } from '../src/convert/to-onnx.ts';
 import { head, seeded, sequential, useCpuBackend } from './helpers.ts';
 

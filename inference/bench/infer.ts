@@ -23,18 +23,22 @@ import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { LETTER_CLASS_NAMES } from '@letters/contract';
 import { exportToOnnx } from '@letters/export';
 import {
   buildModel,
   CONVNET_MODEL,
   initBackend,
-  LETTER_CLASS_NAMES,
   markdownTable,
   terminalTable,
   type Column,
   type ImageSet,
 } from '@letters/training';
-import { Classifier, createSession, evaluateClassifier, findImageFiles, formatRow, modelImages, scoreFiles } from '../src/index.ts';
+import { Classifier, evaluateClassifier, modelImages, scoreFiles } from '@letters/inference';
+import { createSession } from '../src/adapters/index.ts';
+// `letters score` end to end: the CLI's file search and row format.
+import { findImageFiles } from '../../cli/src/score/find-files.ts';
+import { formatRow } from '../../cli/src/score/rows.ts';
 
 const args = yargs(hideBin(process.argv))
   .option('json', { type: 'boolean', default: false, describe: 'Print JSON rows on stdout' })

@@ -1,34 +1,21 @@
-// Public API of @letters/inference. Each area adds its exports in its own section.
-import type { LettersCommand } from '@letters/training';
-import { evaluateCommand } from './evaluate/index.ts';
-import { parityCommand } from './parity/index.ts';
-import { scoreCommand } from './score/index.ts';
-import { serveCommand } from './serve/index.ts';
+// The runtime-independent part of @letters/inference's public API: the same in Node (node.ts) and in
+// browsers (browser.ts), which each add their Classifier.
+export type { ClassifierBase, ClassifierOptions as CommonClassifierOptions, ClassifyOptions, Prediction, Ranked } from './classifier/classifier.ts';
+export { modelImages, type ModelImages, type PixelInput } from './classifier/inputs.ts';
+export { readModelInfo, type ModelInfo } from './classifier/model-info.ts';
+export { runtimePackage, type Runtime } from './adapters/types.ts';
 
-// --- classifier: one model on onnxruntime-node or onnxruntime-web, top-k predictions
-export * from './classifier/index.ts';
+// --- preprocess: any picture of one letter into the model input (also alone as @letters/inference/preprocess)
+export {
+  preprocess,
+  preprocessInto,
+  PreprocessError,
+  PREPROCESSING,
+  IMAGE_SIZE,
+  type PreprocessInfo,
+  type RawImage,
+} from './preprocess/index.ts';
 
-// --- adapters: the thin per-runtime sessions
-export { RUNTIMES, createSession, type Runtime, type RuntimeSession, type SessionOptions } from './adapters/index.ts';
-
-// --- preprocess: also exported alone, browser-safe, as @letters/inference/preprocess
-export * from './preprocess/index.ts';
-
-// --- evaluate
-export * from './evaluate/index.ts';
-
-// --- parity
-export * from './parity/index.ts';
-
-// --- score
-export * from './score/index.ts';
-
-// --- serve
-export * from './serve/index.ts';
-
-/** evaluate, parity, score, serve: the inference commands of the `letters` CLI. */
-export const inferenceCommands: LettersCommand = (cli) =>
-  serveCommand(scoreCommand(parityCommand(evaluateCommand(cli))));
-
-// --- pipeline: the whole study end to end, and its report
-export * from './pipeline/index.ts';
+// --- evaluate: accuracy, loss, per-class metrics and confusion of labelled images
+export { evaluateClassifier, compareEvaluations, type Evaluation, type EvaluateOptions, type LabelledImages } from './evaluate/evaluate.ts';
+export type { ClassificationMetrics, ClassMetrics } from './evaluate/metrics.ts';

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { Classifier, preprocess, type RawImage } from '@letters/inference';
-import { randomImages, testModel, type TestModel } from './helpers/models.ts';
+import { randomImages, testModel, type TestModel } from '../../test-support/models.ts';
 
 const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
@@ -82,13 +82,25 @@ describe('Classifier', () => {
   it('ranks the top k classes by probability', async () => {
     const [prediction] = await native.classify(randomImages(1, 3), { topK: 4 });
     const probabilities = await native.probabilities(randomImages(1, 3));
-    const best = probabilities.indexOf(Math.max(...probabilities));
+    // Letters' class 0 has no name and is never predicted.
+    const named = Array.from(probabilities.subarray(1));
+    const best = 1 + named.indexOf(Math.max(...named));
     expect(prediction!.index).toBe(best);
     expect(prediction!.label).toBe(native.info.labels[best]);
     expect(prediction!.topK).toHaveLength(4);
     const shown = prediction!.topK.map((r) => r.probability);
     expect(shown).toEqual([...shown].sort((x, y) => y - x));
     expect(prediction!.topK[0]).toEqual({ label: prediction!.label, index: best, probability: prediction!.probability });
+  });
+
+  it('never predicts the unnamed class 0, even when it is the most probable', () => {
+    const probabilities = new Float32Array(27).fill(0.01);
+    probabilities[0] = 0.5;
+    probabilities[5] = 0.2;
+    const [prediction] = native.rank(probabilities, 1, 30);
+    expect(prediction).toMatchObject({ index: 5, label: 'E' });
+    expect(prediction!.topK).toHaveLength(26);
+    expect(prediction!.topK.every((r) => r.index !== 0 && r.label !== '')).toBe(true);
   });
 
   it('scores a file, its bytes and its pixels the same through the shared preprocessing', async () => {

@@ -1,8 +1,9 @@
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { LettersError } from '@letters/training';
-import { decodeImage, toGray } from '@letters/inference';
+import { LettersError } from '@letters/contract';
+import { decodeImage } from '@letters/inference';
+import { toGray } from '@letters/inference/preprocess';
 import { decodeSmallPng, MAX_INLINE_PNG_PIXELS } from '../src/classifier/decode-png.ts';
 
 const WIDTH = 20;

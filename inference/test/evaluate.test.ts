@@ -5,12 +5,13 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { evaluateModel, loadDataset, type ImageSet } from '@letters/training';
-import { Classifier, MetricsAccumulator, compareEvaluations, evaluateClassifier } from '@letters/inference';
-import { testModel, type TestModel } from './helpers/models.ts';
+import { Classifier, compareEvaluations, evaluateClassifier } from '@letters/inference';
+import { MetricsAccumulator } from '../src/evaluate/metrics.ts';
+import { testModel, type TestModel } from '../../test-support/models.ts';
+import { LETTERS_BIN } from '../../test-support/letters-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
 const run = promisify(execFile);
-const LETTERS_BIN = join(import.meta.dirname, '../bin/letters.js');
 
 describe('MetricsAccumulator', () => {
   it('computes accuracy, loss, precision, recall and the confusion matrix', () => {

@@ -1,25 +1,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { saveModel } from '@letters/training';
-import { PARITY_FAILED_EXIT_CODE, checkRuntimeParity, compareOutputs, seededImages } from '@letters/inference';
-import { testModel, type TestModel } from './helpers/models.ts';
+import { checkRuntimeParity, seededImages } from '@letters/inference';
+import { EXIT_CODES } from '../../cli/src/exit-codes.ts';
+import { LETTERS_BIN } from '../../test-support/letters-cli.ts';
+import { testModel, type TestModel } from '../../test-support/models.ts';
 
 const run = promisify(execFile);
-const LETTERS_BIN = join(import.meta.dirname, '../bin/letters.js');
-
-describe('compareOutputs', () => {
-  it('finds the largest difference, the agreement and the worst inputs', () => {
-    const a = Float32Array.of(0.9, 0.1, 0.4, 0.6, 0.5, 0.5);
-    const b = Float32Array.of(0.9, 0.1, 0.7, 0.3, 0.5, 0.5);
-    const c = compareOutputs(['x', 'y'], a, b, 2, 2);
-    expect(c.maxAbsDiff).toBeCloseTo(0.3);
-    expect(c.argmaxAgreement).toBeCloseTo(2 / 3);
-    expect(c.worst.map((w) => w.index)).toEqual([1, 0]);
-    expect(c.worst[0]).toMatchObject({ argmaxA: 1, argmaxB: 0 });
-  });
-});
 
 describe('parity', () => {
   let model: TestModel;
@@ -32,7 +22,9 @@ describe('parity', () => {
   });
 
   it('agrees across onnxruntime-node, onnxruntime-web and tfjs', async () => {
-    const result = await checkRuntimeParity(model.onnx, seededImages(128), { tfjs: model.tfjs, tolerance: 1e-4 });
+    const inputs = seededImages(128);
+    const tfjs = tf.tidy(() => (model.tfjs.predict(tf.tensor4d(inputs.images, [128, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+    const result = await checkRuntimeParity(model.onnx, inputs, { references: [{ name: 'tfjs', probabilities: tfjs }], tolerance: 1e-4 });
     expect(result.runtimes).toEqual(['onnxruntime-node', 'onnxruntime-web', 'tfjs']);
     expect(result.comparisons).toHaveLength(3);
     for (const c of result.comparisons) {
@@ -58,7 +50,7 @@ describe('parity', () => {
     const failure = await run(process.execPath, [
       LETTERS_BIN, 'parity', model.path, '--tfjs', otherDir, '--tfjs-backend', 'cpu', '--limit', '20',
     ]).catch((e) => e);
-    expect(failure.code).toBe(PARITY_FAILED_EXIT_CODE);
+    expect(failure.code).toBe(EXIT_CODES.parity);
     expect(failure.stdout).toMatch(/FAIL/);
     expect(failure.stderr).toMatch(/differ by .* > --tolerance/);
   });

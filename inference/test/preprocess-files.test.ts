@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, inject, it } from 'vitest';
 import { loadDataset } from '@letters/training';
-import { IMAGE_SIZE, INK_BOX, MARGIN, decodeImage, preprocessInto } from '@letters/inference';
+import { decodeImage } from '@letters/inference';
+import { IMAGE_SIZE, INK_BOX, MARGIN, preprocessInto } from '@letters/inference/preprocess';
 
 interface FixtureImage {
   file: string;

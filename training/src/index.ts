@@ -1,32 +1,81 @@
-// Public API of @letters/training. Each area adds its exports in its own section.
-import type { LettersCommand } from './common/index.ts';
+// Public API of @letters/training: data, models, the training engine, fit, experiments, transfer, and the
+// charts and tables their reports use. The error type is @letters/contract's LettersError.
 
-// --- common: errors, atomic files, progress bars, tables, CLI conventions
-export * from './common/index.ts';
+// --- data: datasets by name, the official download, inspection, splits
+export type { ImageSet, DatasetSplits, DatasetSource } from './data/types.ts';
+export {
+  DATASET_NAMES,
+  DATASET_DEFAULTS,
+  DEFAULT_FIXTURES_DIR,
+  listDatasets,
+  loadDataset,
+  hashSplits,
+  type LoadDatasetOptions,
+} from './data/registry.ts';
+export { DATA_DIR_ENV, resolveDataDir } from './data/data-dir.ts';
+export { DataNotFoundError } from './common/errors.ts';
+export { EMNIST_GZIP_URL, LETTERS_FILES, fetchEmnist, type FetchOptions, type FetchResult } from './data/fetch.ts';
+export { classCountTable, inspectDataset, type ClassCount, type InspectOptions, type InspectResult } from './data/inspect.ts';
+export { findLeakage, type LeakageReport } from './data/leakage.ts';
+export { stratifiedKFold, stratifiedSample, stratifiedSplit, subsetImageSet, type Fold } from './data/split.ts';
+export { resizeWithPad } from './data/resize.ts';
+export { FIXTURE_FILES } from './data/fixtures/layout.ts';
 
-// --- data
-export * from './data/index.ts';
-import { dataCommands } from './data/index.ts';
+// --- models: architectures and the model folder (model.json, weights.bin and what was learned about it)
+export {
+  ACTIVATIONS,
+  BATCH_NORM_PLACEMENTS,
+  CONVNET_MODEL,
+  DENSE_MODEL,
+  INITIALIZERS,
+  PADDINGS,
+  POOLINGS,
+  type Activation,
+  type Architecture,
+  type BatchNormPlacement,
+  type Initializer,
+  type ModelConfig,
+  type Padding,
+  type Pooling,
+} from './models/config.ts';
+export { buildModel, type BuildOptions } from './models/build.ts';
+export { loadModel, readModelExtras, saveModel, saveModelExtra, type EvaluationMetrics, type ModelExtras } from './models/io.ts';
 
-// --- charts
-export * from './charts/index.ts';
+// --- engine: backends and the training step
+export {
+  backendChoices,
+  defaultTrainingThreads,
+  describeBackend,
+  initBackend,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendOptions,
+} from './engine/backend.ts';
+export { createTrainStep } from './engine/create-train-step.ts';
+export type { Batch, CreateTrainStep, StepResult, TrainStep } from './engine/train-step.ts';
 
-// --- engine
-export * from './engine/index.ts';
+// --- fit: the training loop, callbacks, optimizers, augmentation
+export { fit, type FitOptions, type FitResult } from './fit/fit.ts';
+export type { Callback, EpochLog, TrainingHistory } from './fit/index.ts';
+export { EarlyStopping, History, LearningRateScheduler, ModelCheckpoint, ProgressBar, TimeLimit } from './fit/index.ts';
+export { OPTIMIZERS, createOptimizer, type OptimizerConfig, type OptimizerName } from './fit/optimizers.ts';
+export type { AugmentationConfig } from './fit/augment.ts';
+export { evaluateModel } from './fit/evaluate.ts';
 
-// --- models
-export * from './models/index.ts';
+// --- experiments: presets, grids, tuning and the seed table
+export type { ExperimentConfig, ExperimentSettings } from './experiments/config.ts';
+export { PRESETS, PRESET_NAMES, type PresetName } from './experiments/presets.ts';
+export { DEFAULT_GRID_FILE, readExperimentFile, readGrid, type Grid } from './experiments/grid.ts';
+export { checkClassCount, runExperiment, type ExperimentResult, type RunOptions } from './experiments/run.ts';
+export { describeBudget, tune, tuneColumns, type TuneBudget, type TuneOptions, type TuneReport, type TuneRow } from './experiments/tune.ts';
+export { defaultLettersDataset, reproduceSeedTable, seedTableColumns, type SeedTableOptions, type SeedTableRow } from './experiments/seed-table.ts';
 
-// --- fit
-export * from './fit/index.ts';
+// --- transfer: an EMNIST model to Binary AlphaDigits
+export { TRANSFER_METHODS, type TransferMethod } from './transfer/methods.ts';
+export { DEFAULT_AUGMENTATION, TRANSFER_DEFAULTS, runTransfer, type TransferOptions } from './transfer/run.ts';
+export { TRANSFER_COLUMNS, type TransferReport } from './transfer/report.ts';
+export type { TransferRow } from './transfer/cross-validate.ts';
 
-// --- experiments
-export * from './experiments/index.ts';
-import { experimentCommands } from './experiments/index.ts';
-
-// --- transfer
-export * from './transfer/index.ts';
-import { transferCommands } from './transfer/index.ts';
-
-/** The training package's CLI commands: data, train, tune, transfer. */
-export const trainingCommands: LettersCommand = (cli) => transferCommands(experimentCommands(dataCommands(cli)));
+// --- charts, tables and progress bars, as the reports and commands draw them
+export { barChart, confusionMatrixChart, imageGrid, trainingCurves, writeChart, type Chart } from './charts/index.ts';
+export { markdownTable, progressBar, terminalTable, type Column, type Progress } from './common/index.ts';

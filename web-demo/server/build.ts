@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { build } from 'vite';
-import { writeDirAtomic } from '@letters/training';
+import { writeDirAtomic } from '@letters/contract/node';
 
 /** The web-demo package folder. */
 export const demoRoot = fileURLToPath(new URL('..', import.meta.url));

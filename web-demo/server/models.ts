@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { LettersError } from '@letters/contract';
 import { readModelInfo, type ModelInfo } from '@letters/inference';
-import { LettersError } from '@letters/training';
 import type { DemoModel, ModelList } from '../src/api.ts';
 
 /** A model the demo serves: what the page sees plus the file it comes from. */

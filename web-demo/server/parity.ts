@@ -1,5 +1,6 @@
+import { LettersError } from '@letters/contract';
 import { Classifier } from '@letters/inference';
-import { LettersError, loadDataset, type ImageSet } from '@letters/training';
+import { loadDataset, type ImageSet } from '@letters/training';
 import type { ParityBatch } from '../src/api.ts';
 import type { ServedModel } from './models.ts';
 

@@ -1,5 +1,5 @@
 import { preview, type PreviewServer } from 'vite';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { buildPage, configFile, distDir } from './build.ts';
 import { demoApi, type DemoApiOptions } from './demo-api.ts';
 import { loadCatalog } from './models.ts';

@@ -45,10 +45,15 @@ export interface ParityBatch {
 /** What parity mode measures; the page shows it and exposes it as `window.__parity`. */
 export interface ParityResult {
   readonly count: number;
+  /** NaN when a value on either side is NaN or infinite. */
   readonly maxAbsDiff: number;
   /** Images whose argmax agrees between the two runtimes. */
   readonly argmaxAgreement: number;
   readonly worstIndex: number;
+  /** Largest accepted |difference|. */
+  readonly tolerance: number;
+  /** Every value finite, within the tolerance, and every argmax the same. */
+  readonly passed: boolean;
   readonly reference: string;
   readonly runtime: string;
 }

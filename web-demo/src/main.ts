@@ -1,33 +1,16 @@
 import './style.css';
-import type { ModelList, ParityBatch, ParityResult } from './api.ts';
+import { Classifier, IMAGE_SIZE, PREPROCESSING, preprocessInto, type RawImage } from '@letters/inference';
+import type { DemoModel, ModelList, ParityBatch, ParityResult } from './api.ts';
 import { DrawingPad } from './drawing-pad.ts';
-import { IMAGE_SIZE, PREPROCESSING, preprocessInto, type RawImage } from '@letters/inference/preprocess';
-import { WebModel, type Prediction } from './model.ts';
 import { runParity } from './parity.ts';
 import { PredictionsView, paintInput } from './predictions-view.ts';
-import { configureRuntime, type RuntimeInfo } from './runtime.ts';
-
-/** What the page exposes to end-to-end tests (and curious users in the console). */
-export interface PageState {
-  /** Probabilities of the last classification, one per model output. */
-  readonly probabilities: readonly number[];
-  readonly top: readonly Prediction[];
-  readonly source: string;
-  readonly modelId: string;
-}
-
-declare global {
-  interface Window {
-    __letters?: PageState;
-    __parity?: ParityResult;
-  }
-}
+import { runtimeSettings, type RuntimeInfo } from './runtime.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 /** `?parity`: the page runs the server's parity batch instead of the drawing pad. */
 const parityPage = params.has('parity');
-const runtime = configureRuntime();
+const runtime = runtimeSettings();
 const statusLine = $<HTMLParagraphElement>('status');
 const modelSelect = $<HTMLSelectElement>('model');
 const predictions = new PredictionsView($<HTMLOListElement>('predictions'));
@@ -36,7 +19,12 @@ const sourceLabel = $<HTMLSpanElement>('source');
 const padHint = $<HTMLParagraphElement>('pad-hint');
 const modeLink = $<HTMLAnchorElement>('mode-link');
 
-let model: WebModel | undefined;
+/** The chosen model: what the server says about it, and its classifier in this page. */
+interface LoadedModel {
+  readonly info: DemoModel;
+  readonly classifier: Classifier;
+}
+let model: LoadedModel | undefined;
 /** What is classified: the drawing, or the original pixels of an opened image file. */
 let source: { name: string; pixels: () => RawImage } | undefined;
 
@@ -81,9 +69,9 @@ async function classify(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const probabilities = await current.run(input, 1);
+  const probabilities = await current.classifier.probabilities(input);
   const elapsed = performance.now() - started;
-  const top = current.topK(probabilities, 5);
+  const top = current.classifier.rank(probabilities, 1, 5)[0]!.topK;
   predictions.show(top);
   window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: current.info.id };
   setStatus([current.info.name, current.info.description, `${elapsed.toFixed(1)} ms per run`].filter(Boolean).join(' · '));
@@ -191,9 +179,10 @@ async function selectModel(list: ModelList, id: string): Promise<void> {
   setStatus(`Loading ${info.name}…`);
   const previous = model;
   model = undefined;
-  await previous?.release();
+  await previous?.classifier.close();
   try {
-    model = await WebModel.load(info);
+    const classifier = await Classifier.create(new URL(info.url, document.baseURI).href, { wasmPaths: runtime.wasmPaths, threads: runtime.threads });
+    model = { info, classifier };
     modelSelect.title = info.description;
     const url = new URL(location.href);
     url.searchParams.set('model', info.id);
@@ -207,7 +196,7 @@ async function selectModel(list: ModelList, id: string): Promise<void> {
   }
 }
 
-async function runParityPage(current: WebModel): Promise<void> {
+async function runParityPage(current: LoadedModel): Promise<void> {
   window.__parity = undefined;
   const statusText = $('parity-status');
   const show = (text: string, className: string) => {
@@ -220,7 +209,7 @@ async function runParityPage(current: WebModel): Promise<void> {
   let result: ParityResult;
   try {
     batch = await fetchJson<ParityBatch>(`api/parity?model=${encodeURIComponent(current.info.id)}`);
-    result = await runParity(current, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
+    result = await runParity(current.classifier, batch, `onnxruntime-web ${runtime.ortVersion} (${runtime.threads} threads)`);
   } catch (error) {
     show(`Could not run the parity check: ${error instanceof Error ? error.message : String(error)}`, 'fail');
     return;
@@ -234,8 +223,7 @@ async function runParityPage(current: WebModel): Promise<void> {
     ['Argmax agreement', `${result.argmaxAgreement} / ${result.count}`],
     ['Largest difference at', `image ${result.worstIndex + 1}`],
   ]);
-  const pass = result.maxAbsDiff <= 1e-4 && result.argmaxAgreement === result.count;
-  show(pass ? 'Pass: the two runtimes agree.' : 'Fail: the runtimes disagree beyond 1e-4.', pass ? 'pass' : 'fail');
+  show(result.passed ? 'Pass: the two runtimes agree.' : `Fail: the runtimes disagree beyond ${result.tolerance}.`, result.passed ? 'pass' : 'fail');
   window.__parity = result;
 }
 

@@ -1,4 +1,4 @@
-import type { Prediction } from './model.ts';
+import type { Ranked } from '@letters/inference';
 
 /** One decimal, without rounding a near-certainty up to 100% or a small chance down to 0%. */
 function formatPercent(percent: number): string {
@@ -11,7 +11,7 @@ function formatPercent(percent: number): string {
 export class PredictionsView {
   constructor(private readonly list: HTMLOListElement) {}
 
-  show(predictions: readonly Prediction[]): void {
+  show(predictions: readonly Ranked[]): void {
     while (this.list.children.length < predictions.length) {
       const item = document.createElement('li');
       item.innerHTML = '<span class="label"></span><span class="track"><span class="fill"></span></span><span class="value"></span>';

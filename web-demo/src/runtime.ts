@@ -1,9 +1,11 @@
-import * as ort from 'onnxruntime-web/wasm';
+import { env } from 'onnxruntime-web/wasm';
 
-/** What the page shows about the WebAssembly runtime it classifies with. */
+/** What the page tells onnxruntime-web (through the Classifier) and shows about it. */
 export interface RuntimeInfo {
   readonly ortVersion: string;
-  /** Threads onnxruntime-web was told to use: more than 1 only when the page is cross-origin isolated. */
+  /** Where onnxruntime-web's wasm files are: served by `letters demo` beside the page, never a CDN. */
+  readonly wasmPaths: string;
+  /** Threads onnxruntime-web is told to use: more than 1 only when the page is cross-origin isolated. */
   readonly threads: number;
   readonly simd: boolean;
   readonly crossOriginIsolated: boolean;
@@ -14,18 +16,14 @@ const simdProbe = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
 
-/**
- * Points onnxruntime-web at the runtime files `letters demo` serves beside the page (never a CDN) and
- * picks the thread count. Call once, before the first session is created.
- */
-export function configureRuntime(): RuntimeInfo {
-  ort.env.wasm.wasmPaths = new URL('ort/', document.baseURI).href;
+/** The runtime settings for this page and browser. */
+export function runtimeSettings(): RuntimeInfo {
   const isolated = globalThis.crossOriginIsolated;
-  // Without isolation there is no SharedArrayBuffer, so onnxruntime-web would fall back to 1 thread anyway.
-  ort.env.wasm.numThreads = isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   return {
-    ortVersion: ort.env.versions.web ?? 'unknown',
-    threads: ort.env.wasm.numThreads,
+    ortVersion: env.versions.web ?? 'unknown',
+    wasmPaths: new URL('ort/', document.baseURI).href,
+    // Without isolation there is no SharedArrayBuffer, so onnxruntime-web would fall back to 1 thread anyway.
+    threads: isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
     simd: WebAssembly.validate(simdProbe),
     crossOriginIsolated: isolated,
   };

@@ -6,22 +6,21 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Classifier } from '@letters/inference';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import type { ModelList, ParityResult } from '../src/api.ts';
-import type { PageState } from '../src/main.ts';
+import type { PageState } from '../src/page-state.ts';
 import { buildIsStale } from '../server/build.ts';
 import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from './helpers/browser.ts';
 import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
 import { convnetModel, trainFixtureModel } from './helpers/model.ts';
+import { LETTERS_BIN } from '../../test-support/letters-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
 /** Screenshots of every run; set LETTERS_DEMO_SCREENSHOT to also write the README's (web-demo/docs/screenshot.png). */
 const shots = join(tmpdir(), 'letters-web-demo-screenshots');
 const readmeShot = process.env.LETTERS_DEMO_SCREENSHOT;
-/** The `letters` CLI as npm installs it (the bin of @letters/inference). */
-const LETTERS_BIN = resolve(import.meta.dirname, '../../node_modules/.bin/letters');
 
 let dir: string;
 let tuned: string;
@@ -65,10 +64,7 @@ const pageState = (page: Page) => page.evaluate(() => window.__letters!) as Prom
 
 /** onnxruntime-node's probabilities for a PNG the page exports from its canvas. */
 async function nodeProbabilities(png: Uint8Array | string): Promise<number[]> {
-  const [prediction] = await node.classify(png, { topK: node.classes });
-  const probabilities = new Array<number>(node.classes).fill(0);
-  for (const { index, probability } of prediction!.topK) probabilities[index] = probability;
-  return probabilities;
+  return Array.from(await node.probabilities(png));
 }
 
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {

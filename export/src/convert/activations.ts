@@ -1,4 +1,4 @@
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { floatAttr, intAttr } from '../onnx/graph-builder.ts';
 import type { ConversionContext } from './context.ts';
 

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import type { GraphBuilder } from '../onnx/graph-builder.ts';
 import { intsAttr } from '../onnx/graph-builder.ts';
 import type { OnnxAttribute } from '../onnx/schema.ts';

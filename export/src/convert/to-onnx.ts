@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { LettersError } from '@letters/training';
+import { INPUT_NAME, LettersError, OUTPUT_NAME } from '@letters/contract';
 import { GraphBuilder, floatValueInfo, intAttr } from '../onnx/graph-builder.ts';
 import type { OnnxModel } from '../onnx/schema.ts';
 import { ConversionContext, LayerConfig, type ConvertOptions } from './context.ts';
@@ -7,8 +7,6 @@ import { layerConverters, supportedLayers } from './layers.ts';
 
 export const OPSET_VERSION = 17;
 export const IR_VERSION = 8;
-export const INPUT_NAME = 'image';
-export const OUTPUT_NAME = 'probabilities';
 
 export interface OnnxConversion {
   model: OnnxModel;

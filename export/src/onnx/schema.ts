@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 
 /**
  * The subset of the ONNX protobuf schema (onnx.proto, IR version 8) that this package writes and reads,

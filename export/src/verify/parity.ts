@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { LettersError } from '@letters/training';
-import { INPUT_NAME, OUTPUT_NAME } from '../convert/to-onnx.ts';
+import { compareOutputs, INPUT_NAME, LettersError, OUTPUT_NAME, withinTolerance } from '@letters/contract';
 
 /** Runs ONNX bytes on an NHWC float32 batch and returns the flat `probabilities`. */
 export type OnnxRunner = (model: Uint8Array, batch: Float32Array, shape: readonly number[]) => Promise<Float32Array>;
@@ -86,12 +85,6 @@ function parityBatch(
   return { batch, seeded, images: count };
 }
 
-function argmax(values: Float32Array, row: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) if (values[row * classes + c]! > values[row * classes + best]!) best = c;
-  return best;
-}
-
 /**
  * Runs the same batch through tfjs `model.predict` and the ONNX model and compares the probabilities:
  * the maximum absolute difference decides, argmax agreement shows what a difference means for users.
@@ -114,30 +107,17 @@ export async function checkParity(
     throw new Error(`ONNX output has ${actual.length} values, tfjs ${expected.length}`);
   }
   const classes = expected.length / samples;
-  let maxAbsDiff = 0;
-  let sumAbsDiff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(expected[i]! - actual[i]!);
-    // NaN must fail the check, so compare in the direction NaN cannot pass.
-    maxAbsDiff = diff > maxAbsDiff || Number.isNaN(diff) ? diff : maxAbsDiff;
-    sumAbsDiff += diff;
-  }
-  let agree = 0;
-  let agreeImages = 0;
-  for (let row = 0; row < samples; row++) {
-    if (argmax(expected, row, classes) === argmax(actual, row, classes)) {
-      agree++;
-      if (row >= seeded) agreeImages++;
-    }
-  }
+  const all = compareOutputs(['tfjs', 'onnx'], expected, actual, classes);
+  const imageRows = (values: Float32Array) => values.subarray(seeded * classes);
+  const realImages = images > 0 ? compareOutputs(['tfjs', 'onnx'], imageRows(expected), imageRows(actual), classes) : undefined;
   return {
     seededSamples: seeded,
     imageSamples: images,
-    maxAbsDiff,
-    meanAbsDiff: sumAbsDiff / expected.length,
-    argmaxAgreement: agree / samples,
-    imageArgmaxAgreement: images > 0 ? agreeImages / images : null,
+    maxAbsDiff: all.maxAbsDiff,
+    meanAbsDiff: all.meanAbsDiff,
+    argmaxAgreement: all.argmaxAgreement,
+    imageArgmaxAgreement: realImages?.argmaxAgreement ?? null,
     tolerance,
-    passed: maxAbsDiff <= tolerance,
+    passed: withinTolerance(all, tolerance),
   };
 }

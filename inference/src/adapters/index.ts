@@ -4,11 +4,10 @@ import type { Runtime, RuntimeSession, SessionOptions } from './types.ts';
 
 export type { Runtime, RuntimeSession, SessionOptions } from './types.ts';
 export { runtimePackage } from './types.ts';
-export { INPUT_NAME, OUTPUT_NAME } from './types.ts';
 
 export const RUNTIMES: readonly Runtime[] = ['node', 'web'];
 
-/** Opens `model` (ONNX bytes; `source` names it in errors) on the chosen runtime. */
+/** Opens `model` (ONNX bytes; `source` names it in errors) on the chosen runtime, in Node. */
 export function createSession(
   runtime: Runtime,
   model: Uint8Array,

@@ -1,9 +1,12 @@
-import * as ort from 'onnxruntime-node';
 import { openOrtSession } from './ort-session.ts';
 import type { RuntimeSession, SessionOptions } from './types.ts';
 
-/** A session on onnxruntime-node (native CPU execution provider). */
-export function createNodeSession(model: Uint8Array, source: string, options: SessionOptions = {}): Promise<RuntimeSession> {
+/**
+ * A session on onnxruntime-node (native CPU execution provider). The package (and its native
+ * binding) loads with the first session, so importing the Classifier stays cheap.
+ */
+export async function createNodeSession(model: Uint8Array, source: string, options: SessionOptions = {}): Promise<RuntimeSession> {
+  const ort = await import('onnxruntime-node');
   const threads = options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
   return openOrtSession(
     {

@@ -1,13 +1,21 @@
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { LettersError } from '@letters/training';
-import { checkContract } from './contract.ts';
-import { INPUT_NAME, OUTPUT_NAME, runtimePackage, type Runtime, type RuntimeSession } from './types.ts';
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { checkContract, IMAGE_SIZE, INPUT_NAME, LettersError, OUTPUT_NAME } from '@letters/contract';
+import { runtimePackage, type Runtime, type RuntimeSession } from './types.ts';
 
-/** The two onnxruntime packages share one API; each adapter passes its own session factory and Tensor class. */
+/** The onnxruntime packages share one API; each adapter passes its own session factory and Tensor class. */
 export interface OrtBinding {
   readonly runtime: Runtime;
   create(model: Uint8Array): Promise<InferenceSession>;
   tensor(data: Float32Array, dims: readonly number[]): Tensor;
+}
+
+/** onnxruntime-web's WebAssembly backend: the same in Node (its node build) and in browsers (its wasm build). */
+export function wasmBinding(ort: typeof import('onnxruntime-web')): OrtBinding {
+  return {
+    runtime: 'web',
+    create: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
+    tensor: (data, dims) => new ort.Tensor('float32', data, dims),
+  };
 }
 
 /** Opens a session through `binding` and wraps it as a RuntimeSession following the ONNX contract. */
@@ -20,11 +28,17 @@ export async function openOrtSession(binding: OrtBinding, model: Uint8Array, sou
       cause: error,
     });
   }
-  checkContract(source, session.inputNames, session.outputNames);
+  try {
+    checkContract(source, session.inputNames, session.outputNames);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
   return {
     runtime: binding.runtime,
     async run(images, count) {
-      const outputs = await session.run({ [INPUT_NAME]: binding.tensor(images, [count, 28, 28, 1]) }, [OUTPUT_NAME]);
+      const feeds = { [INPUT_NAME]: binding.tensor(images, [count, IMAGE_SIZE, IMAGE_SIZE, 1]) };
+      const outputs = await session.run(feeds, [OUTPUT_NAME]);
       return outputs[OUTPUT_NAME]!.data as Float32Array;
     },
     release: () => session.release(),

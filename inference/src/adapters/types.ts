@@ -1,4 +1,4 @@
-/** The runtimes a Classifier can run on. */
+/** The runtimes a Classifier can run on: onnxruntime-node (native CPU) or onnxruntime-web (WebAssembly). */
 export type Runtime = 'node' | 'web';
 
 /** The onnxruntime package a runtime runs on, as messages and tables name it. */
@@ -8,15 +8,15 @@ export const runtimePackage = (runtime: Runtime): string => `onnxruntime-${runti
 export interface SessionOptions {
   /**
    * Threads inside one session run (onnxruntime's intra-op threads; onnxruntime-web's wasm threads).
-   * onnxruntime-web fixes its thread count at its first session in a process; see `createWebSession`.
+   * onnxruntime-web fixes its thread count at its first session in a process or page.
    */
   readonly threads?: number;
 }
 
 /**
  * One loaded model on one runtime: the thin part that differs between onnxruntime-node and
- * onnxruntime-web. Follows the ONNX contract: input `image` NHWC [N,28,28,1] float32,
- * output `probabilities` [N, classes].
+ * onnxruntime-web. Follows the ONNX contract (input `image` NHWC [N,28,28,1] float32, output
+ * `probabilities` [N, classes]).
  */
 export interface RuntimeSession {
   readonly runtime: Runtime;
@@ -27,7 +27,3 @@ export interface RuntimeSession {
   run(images: Float32Array, count: number): Promise<Float32Array>;
   release(): Promise<void>;
 }
-
-/** Names fixed by the ONNX contract. */
-export const INPUT_NAME = 'image';
-export const OUTPUT_NAME = 'probabilities';

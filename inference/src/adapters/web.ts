@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-web';
-import { LettersError } from '@letters/training';
-import { openOrtSession } from './ort-session.ts';
+import { LettersError } from '@letters/contract';
+import { openOrtSession, wasmBinding } from './ort-session.ts';
 import type { RuntimeSession, SessionOptions } from './types.ts';
 
 /** Default wasm threads: 1 keeps several sessions from oversubscribing small machines. */
@@ -14,7 +13,7 @@ let initializedThreads: number | undefined;
  * so the first session decides it. In Node the package's "node" build (dist/ort.node.min.mjs) loads
  * the .wasm from the wasmPaths prefix; we point it at the installed package so nothing is fetched.
  */
-function configure(threads: number): void {
+function configure(ort: typeof import('onnxruntime-web'), threads: number): void {
   if (initializedThreads === undefined) {
     ort.env.wasm.wasmPaths = `${dirname(fileURLToPath(import.meta.resolve('onnxruntime-web')))}/`;
     ort.env.wasm.numThreads = threads;
@@ -24,20 +23,14 @@ function configure(threads: number): void {
     throw new LettersError(
       `--threads ${threads}: onnxruntime-web already runs with ${initializedThreads} thread(s) in this process; ` +
         'use one thread count per process',
+      { kind: 'usage' },
     );
   }
 }
 
-/** A session on onnxruntime-web's WebAssembly backend, running inside Node. */
-export function createWebSession(model: Uint8Array, source: string, options: SessionOptions = {}): Promise<RuntimeSession> {
-  configure(options.threads ?? DEFAULT_THREADS);
-  return openOrtSession(
-    {
-      runtime: 'web',
-      create: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
-      tensor: (data, dims) => new ort.Tensor('float32', data, dims),
-    },
-    model,
-    source,
-  );
+/** A session on onnxruntime-web's WebAssembly backend, running inside Node (loaded with the first session). */
+export async function createWebSession(model: Uint8Array, source: string, options: SessionOptions = {}): Promise<RuntimeSession> {
+  const ort = await import('onnxruntime-web');
+  configure(ort, options.threads ?? DEFAULT_THREADS);
+  return openOrtSession(wasmBinding(ort), model, source);
 }

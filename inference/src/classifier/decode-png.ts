@@ -1,5 +1,9 @@
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
 import type { RawImage } from '../preprocess/index.ts';
+
+/** pngjs loads with the first PNG it decodes (synchronously, as decoding is): importing the Classifier stays cheap. */
+let loaded: typeof import('pngjs') | undefined;
+const pngjs = () => (loaded ??= createRequire(import.meta.url)('pngjs') as typeof import('pngjs'));
 
 /**
  * Largest PNG decoded on the calling thread. pngjs decodes synchronously; past this size the work
@@ -26,7 +30,7 @@ export function decodeSmallPng(bytes: Uint8Array, maxPixels: number): RawImage |
   const bitDepth = bytes[24]!;
   if (pixels > Math.min(maxPixels, MAX_INLINE_PNG_PIXELS) || bitDepth > 8 || hasExif(header)) return undefined;
   try {
-    const { data, width, height } = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const { data, width, height } = pngjs().PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { data, width, height, channels: 4 };
   } catch {
     return undefined;

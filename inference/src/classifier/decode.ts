@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import sharp from 'sharp';
-import { LettersError } from '@letters/training';
+import { LettersError } from '@letters/contract';
 import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
 import { decodeSmallPng } from './decode-png.ts';
 
@@ -35,7 +34,9 @@ export async function decodeImage(input: string | Uint8Array, limits: DecodeLimi
   }
 }
 
+/** sharp (libvips) loads with the first image it decodes: importing the Classifier stays cheap. */
 async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
+  const { default: sharp } = await import('sharp');
   const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });

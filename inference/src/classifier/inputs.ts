@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
-import { concatFloat32, LettersError } from '@letters/training';
-import { IMAGE_SIZE, PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
-import { decodeImage, type DecodeLimits } from './decode.ts';
+import { concatFloat32, IMAGE_SIZE, LettersError } from '@letters/contract';
+import { PreprocessError, preprocessInto, type RawImage } from '../preprocess/index.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 /** v / 255 for every byte: a table lookup converts a batch several times faster than dividing. */
@@ -18,21 +17,18 @@ export interface ModelImages {
 }
 
 /**
- * What `Classifier.classify` accepts, one image or many:
- * - `RawImage`: pixels of any size (gray, RGB, RGBA, canvas ImageData) -> the shared preprocessing;
- * - `string`: an image file path, and `Uint8Array`/`Buffer`: encoded image bytes (PNG, JPEG, WebP,
- *   TIFF, GIF) -> decoded (small PNGs by pngjs, everything else by sharp) -> the shared preprocessing;
+ * What every Classifier accepts, in Node and in browsers:
+ * - `RawImage`: pixels of any size (gray, RGB, RGBA; a canvas `ImageData` as it is) -> the shared preprocessing;
  * - `ModelImages` or a bare `Float32Array` of 28x28 images: model-ready, no preprocessing.
+ * Each entry adds what it can decode (Node: file paths and encoded bytes; browsers: Blobs, bitmaps, canvases).
  */
-export type ClassifierInput = RawImage | ModelImages | Float32Array | string | Uint8Array;
+export type PixelInput = RawImage | ModelImages | Float32Array;
 
 /** Model-ready float32 images: a copy only when the input is not float32 [0, 1] already. */
 export function modelImages(images: ModelImages): Float32Array {
   const { data, count } = images;
   if (!Number.isInteger(count) || count < 0 || data.length !== count * PIXELS) {
-    throw new LettersError(
-      `model images: ${data.length} values for ${count} images of 28x28; pass count * 784 values`,
-    );
+    throw new LettersError(`model images: ${data.length} values for ${count} images of 28x28; pass count * 784 values`);
   }
   if (data instanceof Float32Array) return data;
   const floats = new Float32Array(data.length);
@@ -40,23 +36,27 @@ export function modelImages(images: ModelImages): Float32Array {
   return floats;
 }
 
-function isModelImages(input: ClassifierInput): input is ModelImages {
-  return typeof input === 'object' && 'count' in input && !('width' in input);
+function isModelImages(input: object): input is ModelImages {
+  return 'count' in input && 'data' in input && !('width' in input);
 }
 
-function isRawImage(input: ClassifierInput): input is RawImage {
-  return typeof input === 'object' && 'width' in input && 'height' in input && 'data' in input;
+function isRawImage(input: object): input is RawImage {
+  return 'width' in input && 'height' in input && 'data' in input;
 }
 
-/** Files and buffers decoded at the same time per call: sharp's thread pool has 4 threads. */
+/** Turns an input that is not pixels (a file, encoded bytes, a Blob, a canvas...) into pixels; `name` goes into errors. */
+export type Decode<Input> = (input: Exclude<Input, PixelInput>, name: string) => Promise<RawImage>;
+
+/** Inputs decoded at the same time per call: Node's sharp has a pool of 4 threads. */
 const DECODE_CONCURRENCY = 8;
 
-/** One input as model-ready images: as they are, or decoded (files, bytes) and preprocessed. */
-async function toFloat32(input: ClassifierInput, index: number, limits: DecodeLimits): Promise<Float32Array> {
+/** One input as model-ready images: as they are, or decoded and preprocessed. */
+async function toFloat32<Input>(input: Input, index: number, decode: Decode<Input>): Promise<Float32Array> {
   if (input instanceof Float32Array) return modelImages({ data: input, count: input.length / PIXELS });
-  if (isModelImages(input)) return modelImages(input);
+  if (typeof input === 'object' && input !== null && isModelImages(input)) return modelImages(input);
   const name = typeof input === 'string' ? input : `input ${index}`;
-  const raw = isRawImage(input) ? input : await decodeImage(input, limits, name);
+  const raw =
+    typeof input === 'object' && input !== null && isRawImage(input) ? input : await decode(input as Exclude<Input, PixelInput>, name);
   const out = new Float32Array(PIXELS);
   try {
     preprocessInto(raw, out);
@@ -67,12 +67,12 @@ async function toFloat32(input: ClassifierInput, index: number, limits: DecodeLi
   return out;
 }
 
-/** One model-ready Float32Array for a list of inputs, decoding files and buffers a few at a time. */
-export async function toModelImages(
-  inputs: readonly ClassifierInput[],
-  limits: DecodeLimits,
+/** One model-ready Float32Array for a list of inputs, decoding a few at a time. */
+export async function toModelImages<Input>(
+  inputs: readonly Input[],
+  decode: Decode<Input>,
 ): Promise<{ images: Float32Array; count: number }> {
   const limit = pLimit(DECODE_CONCURRENCY);
-  const images = concatFloat32(await Promise.all(inputs.map((input, i) => limit(() => toFloat32(input, i, limits)))));
+  const images = concatFloat32(await Promise.all(inputs.map((input, i) => limit(() => toFloat32(input, i, decode)))));
   return { images, count: images.length / PIXELS };
 }

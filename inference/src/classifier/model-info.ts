@@ -1,5 +1,5 @@
-import { decodeModel, METADATA_KEYS } from '@letters/export';
-import { LettersError } from '@letters/training';
+import { LettersError, METADATA_KEYS } from '@letters/contract';
+import { readOnnxHeader } from './onnx-header.ts';
 
 /** What an exported model says about itself (the `letters.*` metadata keys of the ONNX contract). */
 export interface ModelInfo {
@@ -18,12 +18,11 @@ export interface ModelInfo {
 }
 
 /**
- * Reads the metadata of ONNX bytes with the exporter's parser (onnxruntime's JS sessions do not expose
- * custom metadata). Models without `letters.labels` get their class indices as labels.
+ * Reads the metadata of ONNX bytes (onnxruntime's JS sessions do not expose custom metadata).
+ * Models without `letters.labels` get their class indices as labels.
  */
 export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
-  const model = decodeModel(bytes, source);
-  const metadata = Object.fromEntries((model.metadataProps ?? []).map(({ key, value }) => [key, value]));
+  const { metadata, outputs } = readOnnxHeader(bytes, source);
   const parse = <T>(key: string, check: (value: unknown) => value is T): T | undefined => {
     const text = metadata[key];
     if (text === undefined) return undefined;
@@ -39,8 +38,9 @@ export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-  const outputDims = model.graph.output[0]?.type?.tensorType?.shape?.dim ?? [];
-  const classes = outputDims[outputDims.length - 1]?.dimValue ?? 0;
+  const outputDims = outputs[0]?.dims ?? [];
+  const last = outputDims[outputDims.length - 1];
+  const classes = typeof last === 'number' ? last : 0;
   const labels = parse(METADATA_KEYS.labels, isStrings) ?? Array.from({ length: classes }, (_, i) => String(i));
   if (classes > 0 && labels.length !== classes) {
     throw new LettersError(

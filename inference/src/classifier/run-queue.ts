@@ -1,6 +1,5 @@
-import { concatFloat32 } from '@letters/training';
-import type { RuntimeSession } from '../adapters/index.ts';
-import { IMAGE_SIZE } from '../preprocess/index.ts';
+import { concatFloat32, IMAGE_SIZE } from '@letters/contract';
+import type { RuntimeSession } from '../adapters/types.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 

@@ -1,7 +1,19 @@
-import type { ImageSet } from '@letters/training';
-import type { Runtime } from '../adapters/index.ts';
-import type { Classifier } from '../classifier/index.ts';
+import { IMAGE_SIZE } from '@letters/contract';
+import type { Runtime } from '../adapters/types.ts';
+import type { ClassifierBase } from '../classifier/classifier.ts';
+import type { PixelInput } from '../classifier/inputs.ts';
 import { MetricsAccumulator, type ClassificationMetrics } from './metrics.ts';
+
+/** Labelled model-ready images, such as a dataset split of the training package. */
+export interface LabelledImages {
+  /** `count * height * width` uint8 pixels, upright, ink 255 on 0. */
+  readonly images: Uint8Array;
+  /** `count` class indices. */
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+}
 
 export interface EvaluateOptions {
   /** Images per call into the classifier (default 256). */
@@ -22,11 +34,11 @@ export interface Evaluation extends ClassificationMetrics {
  * the next uint8 batch to float32 overlaps the session run of the current one.
  */
 export async function evaluateClassifier(
-  classifier: Classifier,
-  set: ImageSet,
+  classifier: ClassifierBase<PixelInput>,
+  set: LabelledImages,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
-  if (set.height !== 28 || set.width !== 28) {
+  if (set.height !== IMAGE_SIZE || set.width !== IMAGE_SIZE) {
     throw new RangeError(`the set's images are ${set.height}x${set.width}; the model takes 28x28`);
   }
   const batchSize = options.batchSize ?? 256;
@@ -56,4 +68,11 @@ export async function evaluateClassifier(
     seconds,
     imagesPerSecond: set.count / seconds,
   };
+}
+
+/** The largest differences between two runtimes' evaluations of the same set. */
+export function compareEvaluations(a: Evaluation, b: Evaluation): { accuracy: number; loss: number; confusionCells: number } {
+  let confusionCells = 0;
+  a.confusion.forEach((row, i) => row.forEach((n, j) => (confusionCells += n === b.confusion[i]![j] ? 0 : 1)));
+  return { accuracy: Math.abs(a.accuracy - b.accuracy), loss: Math.abs(a.loss - b.loss), confusionCells };
 }

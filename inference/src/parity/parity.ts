@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import { runtimePackage } from '../adapters/index.ts';
-import { Classifier } from '../classifier/index.ts';
-import { compareOutputs, type Comparison } from './compare.ts';
+import { compareOutputs, IMAGE_SIZE, withinTolerance, type Comparison } from '@letters/contract';
+import { runtimePackage } from '../adapters/types.ts';
+import { Classifier } from '../classifier/node.ts';
 
 export interface ParityInputs {
   /** Model-ready images [count, 28, 28, 1] in [0, 1]. */
@@ -11,9 +10,16 @@ export interface ParityInputs {
   readonly description: string;
 }
 
+/** Probabilities for the same inputs from elsewhere (e.g. tfjs running the model the ONNX file was exported from). */
+export interface ReferenceOutputs {
+  readonly name: string;
+  /** [count, classes] probabilities. */
+  readonly probabilities: Float32Array;
+}
+
 export interface ParityOptions {
-  /** A tfjs model to compare with as well (the model the ONNX file was exported from). */
-  readonly tfjs?: tf.LayersModel;
+  /** Other outputs to compare with as well. */
+  readonly references?: readonly ReferenceOutputs[];
   /** Images per session run (default 256). */
   readonly batchSize?: number;
   /** Largest accepted |difference| between any two runtimes. */
@@ -27,17 +33,11 @@ export interface ParityResult {
   /** Every pair of runtimes. */
   readonly comparisons: readonly Comparison[];
   readonly tolerance: number;
+  /** Every pair within the tolerance, and every value finite. */
   readonly passed: boolean;
 }
 
-function tfjsPredict(model: tf.LayersModel, images: Float32Array, count: number, batchSize: number): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(images, [count, 28, 28, 1]);
-    return (model.predict(x, { batchSize }) as tf.Tensor).dataSync() as Float32Array;
-  });
-}
-
-/** Runs the same inputs through onnxruntime-node, onnxruntime-web and optionally tfjs, and compares every pair. */
+/** Runs the same inputs through onnxruntime-node and onnxruntime-web, adds the references, and compares every pair. */
 export async function checkRuntimeParity(
   model: string | Uint8Array,
   inputs: ParityInputs,
@@ -55,7 +55,7 @@ export async function checkRuntimeParity(
       await classifier.close();
     }
   }
-  if (options.tfjs) outputs.push(['tfjs', tfjsPredict(options.tfjs, inputs.images, inputs.count, batchSize)]);
+  for (const reference of options.references ?? []) outputs.push([reference.name, reference.probabilities]);
 
   const comparisons: Comparison[] = [];
   for (let i = 0; i < outputs.length; i++) {
@@ -69,13 +69,13 @@ export async function checkRuntimeParity(
     runtimes: outputs.map(([name]) => name),
     comparisons,
     tolerance: options.tolerance,
-    passed: comparisons.every((c) => c.maxAbsDiff <= options.tolerance),
+    passed: comparisons.every((c) => withinTolerance(c, options.tolerance)),
   };
 }
 
 /** Seeded uniform noise in [0, 1]: inputs far from any letter, where differences between kernels show most. */
 export function seededImages(count: number, seed = 1): ParityInputs {
-  const images = new Float32Array(count * 784);
+  const images = new Float32Array(count * IMAGE_SIZE * IMAGE_SIZE);
   let state = seed >>> 0 || 1;
   for (let i = 0; i < images.length; i++) {
     state ^= state << 13;

@@ -1,8 +1,9 @@
+import { IMAGE_SIZE } from '@letters/contract';
 import { areaResample } from './area-resample.ts';
 import { toGray, type RawImage } from './raw-image.ts';
 
-/** Model input side: images are 28 x 28, one channel. */
-export const IMAGE_SIZE = 28;
+/** Model input side (the ONNX contract's): images are 28 x 28, one channel. */
+export { IMAGE_SIZE };
 /** The ink's longer side spans this many pixels, like EMNIST Letters (median longer side: 24). */
 export const INK_BOX = 24;
 /** Background pixels on each side of the ink box: (28 - 24) / 2. */

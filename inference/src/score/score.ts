@@ -1,7 +1,9 @@
 import pLimit from 'p-limit';
-import { LettersError } from '@letters/training';
-import { decodeImage, type Classifier, type DecodeLimits, type Prediction } from '../classifier/index.ts';
-import { IMAGE_SIZE, PreprocessError, preprocessInto } from '../preprocess/index.ts';
+import { IMAGE_SIZE, LettersError } from '@letters/contract';
+import type { Prediction } from '../classifier/classifier.ts';
+import { decodeImage, type DecodeLimits } from '../classifier/decode.ts';
+import type { Classifier } from '../classifier/node.ts';
+import { PreprocessError, preprocessInto } from '../preprocess/index.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 

@@ -4,9 +4,6 @@ import { join, resolve } from 'node:path';
 /** The environment variable naming the data directory when `--data-dir` is not given. */
 export const DATA_DIR_ENV = 'LETTERS_DATA_DIR';
 
-/** `--data-dir`, as every command that reads data declares it. */
-export const dataDirOption = { type: 'string', describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)` } as const;
-
 /** The data directory: `--data-dir` > `LETTERS_DATA_DIR` > `./data`, as an absolute path (an empty variable counts as unset). */
 export function resolveDataDir(option?: string): string {
   return resolve(option ?? (process.env[DATA_DIR_ENV] || 'data'));

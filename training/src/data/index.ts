@@ -34,7 +34,7 @@ export {
   type BinaryAlphaDigitsFormat,
 } from './sources/binary-alphadigits.ts';
 export { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
-export { DATA_DIR_ENV, dataDirOption, resolveDataDir } from './data-dir.ts';
+export { DATA_DIR_ENV, resolveDataDir } from './data-dir.ts';
 export {
   DATASET_NAMES,
   DATASET_DEFAULTS,
@@ -45,7 +45,6 @@ export {
   type LoadDatasetOptions,
 } from './registry.ts';
 export { EMNIST_GZIP_URL, LETTERS_DIR, LETTERS_FILES, fetchEmnist, type FetchOptions, type FetchResult } from './fetch.ts';
-export { dataCommands } from './commands.ts';
 
 // Seeded randomness, splits, leakage check, resize-with-pad, inspection and the generated fixtures.
 export { createRandom, mulberry32, type Random } from './random.ts';

@@ -38,20 +38,6 @@ export interface BackendInfo {
   note: string;
 }
 
-/** yargs options for commands that train: `--backend` and `--threads`. */
-export const backendOptions = {
-  backend: {
-    choices: backendChoices,
-    default: 'auto' as BackendChoice,
-    describe: 'Training backend: auto = tfjs-node if its native binding loads, else wasm',
-  },
-  threads: {
-    type: 'number',
-    default: defaultTrainingThreads,
-    describe: `Threads for the wasm training step: data-parallel workers for convnets; dense networks use 1 (this machine has ${availableParallelism()} cores)`,
-  },
-} as const;
-
 const tfjsNodePackage = '@tensorflow/tfjs-node';
 
 /** Loads tfjs-node (an optional dependency whose install needs a native download); false when it is not usable. */

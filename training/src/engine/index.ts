@@ -3,7 +3,6 @@ export {
   initBackend,
   currentBackend,
   describeBackend,
-  backendOptions,
   backendChoices,
   defaultTrainingThreads,
   type BackendInfo,

@@ -31,4 +31,3 @@ export {
   type SeedTableRow,
   type SeedTableOptions,
 } from './seed-table.ts';
-export { experimentCommands } from './commands.ts';

@@ -3,4 +3,3 @@ export { loadTransferData, type TransferData } from './data.ts';
 export { crossValidate, trainFold, type TransferRow, type CrossValidateOptions } from './cross-validate.ts';
 export { runTransfer, TRANSFER_DEFAULTS, DEFAULT_AUGMENTATION, type TransferOptions } from './run.ts';
 export { writeTransferReport, transferMarkdown, TRANSFER_COLUMNS, type TransferReport } from './report.ts';
-export { transferCommands } from './command.ts';

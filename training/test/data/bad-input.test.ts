@@ -2,15 +2,13 @@
  * Every kind of bad input gives one LettersError naming the file and the problem: through the API,
  * and for a few cases through the real `letters` CLI (exit code, one line on stderr, no stack).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, inject, test } from 'vitest';
+import { LettersError } from '@letters/contract';
 import {
-  LettersError,
   decodeBinaryAlphaDigitsNpz,
   decodeIdxImages,
   decodeIdxLabels,
@@ -20,7 +18,8 @@ import {
   fetchEmnist,
   loadDataset,
   readEmnist,
-} from '../../src/index.ts';
+} from '../../src/data/index.ts';
+import { letters as run } from '../../../test-support/letters-cli.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { matFile } from './formats-mat-bytes.ts';
 
@@ -159,14 +158,7 @@ describe('zip archives', () => {
 });
 
 describe('through the letters CLI', () => {
-  const cli = resolve(import.meta.dirname, '../../../inference/bin/letters.js');
-  async function letters(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const run = promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, LETTERS_DATA_DIR: '' } });
-    return run.then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
-  }
+  const letters = (...args: string[]) => run(args, { env: { ...process.env, LETTERS_DATA_DIR: '' } });
   function expectOneLineError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);

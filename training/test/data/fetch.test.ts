@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { EMNIST_GZIP_URL, LETTERS_FILES, LettersError, fetchEmnist, loadDataset } from '../../src/index.ts';
+import { LettersError } from '@letters/contract';
+import { EMNIST_GZIP_URL, LETTERS_FILES, fetchEmnist, loadDataset } from '../../src/data/index.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { decodeBinaryAlphaDigitsMat, decodeBinaryAlphaDigitsNpz, decodeMat, LettersError } from '../../src/index.ts';
+import { LettersError } from '@letters/contract';
+import { decodeBinaryAlphaDigitsMat, decodeBinaryAlphaDigitsNpz, decodeMat } from '../../src/data/index.ts';
 import { columnMajor, matFile, type MatClass, type MatInput } from './formats-mat-bytes.ts';
 
 const realMat = join(inject('sharedData'), 'binaryalphadigits', 'binaryalphadigs.mat');

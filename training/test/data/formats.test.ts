@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
+import { LettersError } from '@letters/contract';
 import {
-  LettersError,
   decodeIdx,
   decodeIdxImages,
   decodeIdxLabels,
@@ -19,7 +19,7 @@ import {
   transposeImages,
   withZip,
   type NpyArray,
-} from '../../src/index.ts';
+} from '../../src/data/index.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, inject, test } from 'vitest';
-import { DATASET_NAMES, LettersError, loadDataset, resolveDataDir, type DatasetSplits, type ImageSet } from '../../src/index.ts';
+import { LettersError } from '@letters/contract';
+import { DATASET_NAMES, loadDataset, resolveDataDir, type DatasetSplits, type ImageSet } from '../../src/data/index.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');

@@ -16,7 +16,7 @@ import {
   readMnist,
   transposeImages,
   type ImageSet,
-} from '../../src/index.ts';
+} from '../../src/data/index.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 
 const shared = inject('sharedData');

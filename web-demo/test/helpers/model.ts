@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '@letters/export';
-import { buildModel, CONVNET_MODEL, DENSE_MODEL, initBackend, LETTER_CLASS_NAMES, loadDataset } from '@letters/training';
+import { LETTER_CLASS_NAMES } from '@letters/contract';
+import { buildModel, CONVNET_MODEL, DENSE_MODEL, initBackend, loadDataset } from '@letters/training';
 
 /**
  * A small dense model trained on the generated fixture letters (about 97% on their test split, a few

@@ -4,6 +4,7 @@
  * from the official `gzip.zip`. Images come out upright, ink 255 on 0.
  */
 import { readFile } from 'node:fs/promises';
+import { LETTER_CLASS_NAMES } from '@letters/contract';
 import { DataNotFoundError, LettersError } from '../../common/index.ts';
 import { findFile, orList, searchDirs } from '../data-dir.ts';
 import { decodeIdxImages, decodeIdxLabels } from '../formats/idx.ts';
@@ -20,8 +21,8 @@ const UPPER = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 const LOWER = [...'abcdefghijklmnopqrstuvwxyz'];
 const MERGED = [...DIGITS, ...UPPER, ...'abdefghnqrt'];
 
-/** Letters classes: index 0 unused, 1-26 = A-Z with upper and lower case merged. */
-export const LETTER_CLASS_NAMES: readonly string[] = ['', ...UPPER];
+/** Letters classes: index 0 unused, 1-26 = A-Z with upper and lower case merged (the ONNX contract's). */
+export { LETTER_CLASS_NAMES };
 
 /** Class names per variant, as in the official `emnist-*-mapping.txt` files. */
 export const EMNIST_CLASS_NAMES: Readonly<Record<EmnistVariant, readonly string[]>> = {

@@ -1,0 +1,75 @@
+/** `letters transfer`: EMNIST model -> Binary AlphaDigits, cross-validated per method. */
+import { join } from 'node:path';
+import { LettersError } from '@letters/contract';
+import {
+  DEFAULT_AUGMENTATION,
+  describeBackend,
+  initBackend,
+  runTransfer,
+  terminalTable,
+  TRANSFER_COLUMNS,
+  TRANSFER_DEFAULTS,
+  TRANSFER_METHODS,
+  type TransferMethod,
+} from '@letters/training';
+import { command } from '../command.ts';
+import { backendOptions } from '../training-options.ts';
+
+function parseMethods(value: string): TransferMethod[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => !(TRANSFER_METHODS as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new LettersError(`--methods: unknown method ${unknown.join(', ')}; use a comma-separated list of ${TRANSFER_METHODS.join(', ')}`, { kind: 'usage' });
+  return [...new Set(names)] as TransferMethod[];
+}
+
+export const transfer = command(
+  (cli) =>
+    cli
+      .option('base', { type: 'string', demandOption: true, describe: 'Model directory of the EMNIST Letters model (28x28x1 in, 27 classes out)' })
+      .option('data', { type: 'string', demandOption: true, describe: 'binaryalphadigits.npz, binaryalphadigs.mat, or a folder holding one' })
+      .option('methods', { type: 'string', default: TRANSFER_DEFAULTS.methods.join(','), describe: `Comma-separated: ${TRANSFER_METHODS.join(', ')}` })
+      .option('k', { type: 'number', default: TRANSFER_DEFAULTS.k, describe: 'Folds of the stratified cross-validation' })
+      .option('seed', { type: 'number', default: TRANSFER_DEFAULTS.seed, describe: 'Seed of the folds, shuffles, augmentation and the scratch initialization' })
+      .option('epochs', { type: 'number', default: TRANSFER_DEFAULTS.epochs, describe: 'Epochs of every trained method' })
+      .option('batch-size', { type: 'number', default: TRANSFER_DEFAULTS.batchSize })
+      .option('fine-tune-layers', { type: 'number', describe: 'Conv/Dense layers fine-tuning unfreezes, from the output down [default: all]' })
+      .option('learning-rate', { type: 'number', default: TRANSFER_DEFAULTS.learningRate, describe: 'Adam learning rate of feature extraction and scratch' })
+      .option('fine-tune-learning-rate', { type: 'number', default: TRANSFER_DEFAULTS.fineTuneLearningRate, describe: 'Adam learning rate of fine-tuning' })
+      .option('augment', { type: 'boolean', default: true, describe: 'Seeded on-the-fly rotation/shift/zoom/shear of the training folds' })
+      .option('out', { type: 'string', default: './runs', describe: 'Folder for transfer.json, transfer.md, transfer-figures/ and the final model transfer/' })
+      .options(backendOptions)
+      .example('$0 transfer --base runs/baseline-convnet --data ../shared/data/binaryalphadigits/binaryalphadigits.npz', 'all four methods, 5-fold CV')
+      .example('$0 transfer --base runs/tuned --data data/ --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison'),
+  async (args) => {
+    const methods = parseMethods(args.methods);
+    const backend = await initBackend({ backend: args.backend, threads: args.threads });
+    const log = (line: string) => {
+      if (!args.json) process.stderr.write(`${line}\n`);
+    };
+    log(describeBackend(backend));
+    const report = await runTransfer({
+      base: args.base,
+      data: args.data,
+      out: args.out,
+      methods,
+      k: args.k,
+      seed: args.seed,
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      fineTuneLayers: args.fineTuneLayers,
+      learningRate: args.learningRate,
+      fineTuneLearningRate: args.fineTuneLearningRate,
+      augmentation: args.augment ? DEFAULT_AUGMENTATION : false,
+      quiet: args.quiet || args.json,
+      log,
+    });
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`${terminalTable(report.rows, TRANSFER_COLUMNS)}\n`);
+    const { test } = report.final;
+    process.stdout.write(`final model: ${report.final.method}, saved in ${report.final.dir}; held-out test split: accuracy ${test.accuracy.toFixed(4)}, loss ${test.loss.toFixed(4)} (${test.count} images)\n`);
+    process.stdout.write(`wrote ${['transfer.json', 'transfer.md', 'transfer-figures/'].map((f) => join(args.out, f)).join(', ')}\n`);
+  },
+);

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { LettersError } from '@letters/contract';
+import { globalOptions, type CommandContext } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { EXIT_CODES, UNEXPECTED_ERROR_EXIT_CODE } from './exit-codes.ts';
+
+/** This package's version (yargs would otherwise look for the package.json of the current directory). */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+async function main(argv: string[]): Promise<void> {
+  let cli: Argv<CommandContext> = yargs(argv)
+    .scriptName('letters')
+    .usage('$0 <command> [options]')
+    .version(version)
+    .options(globalOptions)
+    .strict()
+    .demandCommand(1, 'Name a command; `letters --help` lists them.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): one line, as every error.
+      throw error ?? new LettersError(message.replace(/\s*\n\s*/g, ' '), { kind: 'usage' });
+    });
+  // Global options are flags, so the first word that is not one names the command: only its module loads.
+  const chosen = argv.find((arg) => !arg.startsWith('-'));
+  for (const entry of COMMANDS) {
+    if (entry.usage.split(' ')[0] === chosen) {
+      const { builder, handler } = await entry.load();
+      cli = cli.command({ command: entry.usage, describe: entry.describe, builder, handler });
+    } else {
+      cli = cli.command(entry.usage, entry.describe);
+    }
+  }
+  await cli.parseAsync();
+}
+
+try {
+  await main(hideBin(process.argv));
+} catch (error) {
+  const verbose = process.argv.includes('--verbose');
+  if (error instanceof LettersError) {
+    process.stderr.write(`letters: ${error.message}\n`);
+    if (verbose && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
+    process.exitCode = EXIT_CODES[error.kind];
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`letters: unexpected error: ${message}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('letters: run again with --verbose for the stack trace\n');
+    process.exitCode = UNEXPECTED_ERROR_EXIT_CODE;
+  }
+}

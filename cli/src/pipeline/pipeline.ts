@@ -1,0 +1,320 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createTrainStep,
+  describeBackend,
+  findLeakage,
+  hashSplits,
+  initBackend,
+  inspectDataset,
+  PRESETS,
+  readGrid,
+  reproduceSeedTable,
+  runExperiment,
+  runTransfer,
+  stratifiedSample,
+  TRANSFER_DEFAULTS,
+  tune,
+  writeChart,
+  confusionMatrixChart,
+  type BackendChoice,
+  type BackendInfo,
+  type DatasetSource,
+  type DatasetSplits,
+  type ExperimentResult,
+  type InspectResult,
+  type LeakageReport,
+  type SeedTableRow,
+  type TransferReport,
+  type TuneReport,
+} from '@letters/training';
+import { IMAGE_SIZE } from '@letters/contract';
+import { DEFAULT_TOLERANCE } from '@letters/export';
+import {
+  checkRuntimeParity,
+  Classifier,
+  evaluateClassifier,
+  modelImages,
+  PREPROCESSING,
+  type Evaluation,
+  type ParityResult,
+} from '@letters/inference';
+import { exportModelDir, type ModelDirExportReport } from '../export-model-dir.ts';
+import { tfjsProbabilities } from '../tfjs-reference.ts';
+import { studyEnvironment, type StudyEnvironment } from './environment.ts';
+import { StageCache, type StageOutcome } from './stage-cache.ts';
+import { loadStudyData, type StudyData } from './study-data.ts';
+
+/** The study's results, beside its models in the output folder; `letters report` reads them. */
+export const RESULTS_FILE = 'results.json';
+
+/** How much work the study does: the full study, or `--quick`, a first look in a few minutes. */
+export interface StudyProfile {
+  /** At most this many images per split. */
+  readonly limit?: number;
+  /** Epochs of each Part 1 baseline (the brief: 5). */
+  readonly baselineEpochs: number;
+  /** Epochs per tuning variant. */
+  readonly tuneEpochs: number;
+  /** Tuning trains each variant on a seeded stratified subset of this many training images (all when absent). */
+  readonly tuneTrainImages?: number;
+  /** Epochs of the tuned model (early stopping may end it sooner). */
+  readonly tunedEpochs: number;
+  /** Epochs of each trained transfer method per fold. */
+  readonly transferEpochs: number;
+  /** Cross-validation folds of the transfer comparison. */
+  readonly transferFolds: number;
+  /** Images per parity batch. */
+  readonly parityImages: number;
+}
+
+export const PROFILES = {
+  full: { baselineEpochs: 5, tuneEpochs: 2, tuneTrainImages: 15000, tunedEpochs: 15, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, parityImages: 512 },
+  quick: { limit: 5000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
+} as const satisfies Record<string, StudyProfile>;
+
+export interface PipelineOptions {
+  readonly out: string;
+  readonly dataDir?: string;
+  readonly profile: StudyProfile;
+  readonly profileName: string;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+  readonly threads: number;
+  readonly download: boolean;
+  readonly grid: string;
+  readonly quiet: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** The four models the study exports, by their file names under the output folder. */
+export const MODEL_NAMES = ['baseline-dense', 'baseline-convnet', 'tuned', 'transfer'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export interface ModelResult {
+  readonly name: ModelName;
+  readonly modelDir: string;
+  readonly onnx: string;
+  readonly export: ModelDirExportReport;
+  readonly dataset: DatasetSource;
+  readonly evaluations: readonly Evaluation[];
+  readonly parity: ParityResult;
+  /** Confusion matrix PNG of the onnxruntime-node evaluation. */
+  readonly confusionPng: string;
+}
+
+/** Everything the report shows; each part is also on disk under the output folder. */
+export interface StudyResults {
+  readonly options: { readonly profile: string; readonly seed: number; readonly out: string; readonly grid: string };
+  readonly backend: BackendInfo;
+  readonly environment: StudyEnvironment;
+  readonly data: {
+    readonly synthetic: boolean;
+    readonly notes: readonly string[];
+    readonly letters: DatasetSource & { readonly counts: Readonly<Record<string, number>> };
+    readonly digits?: DatasetSource;
+    readonly transfer: DatasetSource;
+  };
+  readonly inspection: InspectResult;
+  readonly leakage: LeakageReport;
+  readonly seedTable: readonly SeedTableRow[];
+  readonly tuning: TuneReport;
+  readonly tuned: ExperimentResult & { readonly dir: string };
+  readonly transfer: TransferReport;
+  readonly models: readonly ModelResult[];
+  readonly stages: readonly { readonly name: string; readonly cached: boolean; readonly seconds: number }[];
+}
+
+function counts(data: StudyData): Record<string, number> {
+  const { train, validation, test } = data.letters;
+  return { train: train.count, validation: validation.count, test: test.count };
+}
+
+/**
+ * The whole study, stage by stage: data -> verification grid -> Part 1 baselines -> tuning ->
+ * tuned model -> transfer -> ONNX export -> evaluation and parity on both runtimes. Each stage
+ * is keyed by its config and the hashes of its inputs, so a rerun redoes only what changed.
+ */
+export async function runStudy(options: PipelineOptions): Promise<StudyResults> {
+  const { out, profile, seed, log } = options;
+  const cache = new StageCache(join(out, 'stages'));
+  const stages: { name: string; cached: boolean; seconds: number }[] = [];
+  const stage = async <T>(outcome: Promise<StageOutcome<T>>, name: string): Promise<StageOutcome<T>> => {
+    const done = await outcome;
+    stages.push({ name, cached: done.cached, seconds: done.seconds });
+    log(`stage ${name}: ${done.cached ? 'unchanged, reused' : `done in ${done.seconds.toFixed(1)} s`}`);
+    return done;
+  };
+
+  const backend = await initBackend({ backend: options.backend, threads: options.threads });
+  log(describeBackend(backend));
+  const data = await loadStudyData({ dataDir: options.dataDir, seed, limit: profile.limit, download: options.download, quiet: options.quiet });
+  for (const note of data.notes) log(note);
+  const letters = data.letters;
+
+  const inspection = await stage(
+    cache.run({
+      name: 'inspect',
+      inputs: { data: letters.source.hash, seed },
+      outputs: (r: InspectResult) => [r.png],
+      run: () => inspectDataset(letters, { out: join(out, 'data', 'samples.png'), seed, count: 64 }),
+    }),
+    'inspect',
+  );
+  const leakage = findLeakage(letters);
+
+  const seedTable = await stage(
+    cache.run({
+      name: 'seed-table',
+      inputs: { letters: letters.source.hash, digits: data.digits?.source.hash ?? null, epochs: profile.baselineEpochs, seed },
+      outputs: (rows: SeedTableRow[]) => rows.map((r) => join(r.dir, 'model.json')),
+      run: () =>
+        reproduceSeedTable({
+          datasets: { letters, ...(data.digits ? { digits: data.digits } : {}) },
+          outDir: join(out, 'seed-table'),
+          seed,
+          epochs: profile.baselineEpochs,
+          createTrainStep,
+          quiet: options.quiet,
+          log,
+        }),
+    }),
+    'seed-table',
+  );
+
+  const gridText = await readFile(options.grid, 'utf8');
+  const tuningData = tuningSubset(letters, profile.tuneTrainImages, seed);
+  const tuning = await stage(
+    cache.run({
+      name: 'tune',
+      inputs: { data: tuningData.source.hash, grid: gridText, epochs: profile.tuneEpochs, seed },
+      outputs: (r: TuneReport) => [join(r.best.dir, 'model.json')],
+      run: async () =>
+        tune({
+          grid: await readGrid(options.grid),
+          gridFile: options.grid,
+          data: tuningData,
+          outDir: join(out, 'tune'),
+          seed,
+          budget: { epochs: profile.tuneEpochs },
+          createTrainStep,
+          quiet: options.quiet,
+          onVariant: (name, index, total, skipped) => log(`tuning ${index + 1}/${total}: ${name}${skipped ? ' (done earlier)' : ''}`),
+        }),
+    }),
+    'tune',
+  );
+
+  const tunedDir = join(out, 'tuned');
+  const tunedConfig = { ...PRESETS.tuned, epochs: profile.tunedEpochs };
+  const tuned = await stage(
+    cache.run({
+      name: 'tuned',
+      inputs: { data: letters.source.hash, config: tunedConfig, seed },
+      outputs: () => [join(tunedDir, 'model.json')],
+      run: async () => ({
+        ...(await runExperiment(tunedConfig, { data: letters, outDir: tunedDir, seed, createTrainStep, evaluateTest: true, quiet: options.quiet, label: 'tuned' })),
+        dir: tunedDir,
+      }),
+    }),
+    'tuned',
+  );
+
+  const transfer = await stage(
+    cache.run({
+      name: 'transfer',
+      inputs: { base: tuned.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seed },
+      outputs: (r: TransferReport) => [join(r.final.dir, 'model.json'), join(out, 'transfer.json')],
+      run: () =>
+        runTransfer({ base: tunedDir, data: data.transferData, out, seed, epochs: profile.transferEpochs, k: profile.transferFolds, createTrainStep, quiet: options.quiet, log }),
+    }),
+    'transfer',
+  );
+
+  const dirs: Record<ModelName, { dir: string; key: string; dataset: string }> = {
+    'baseline-dense': { dir: seedTable.result.find((r) => r.model === 'dense' && r.dataset.hash === letters.source.hash)!.dir, key: seedTable.key, dataset: 'letters' },
+    'baseline-convnet': { dir: seedTable.result.find((r) => r.model === 'convnet')!.dir, key: seedTable.key, dataset: 'letters' },
+    tuned: { dir: tunedDir, key: tuned.key, dataset: 'letters' },
+    transfer: { dir: transfer.result.final.dir, key: transfer.key, dataset: 'transfer' },
+  };
+  const models: ModelResult[] = [];
+  for (const name of MODEL_NAMES) {
+    const { dir, key } = dirs[name];
+    const testData = dirs[name].dataset === 'letters' ? letters : data.transfer;
+    const done = await stage(
+      cache.run({
+        name: `model-${name}`,
+        inputs: { model: key, data: testData.source.hash, parityImages: profile.parityImages },
+        outputs: (r: ModelResult) => [r.onnx, r.confusionPng],
+        run: () => exportAndEvaluate(name, dir, testData, join(out, `${name}.onnx`), join(out, 'evaluation', name), profile.parityImages),
+      }),
+      `export+evaluate ${name}`,
+    );
+    models.push(done.result);
+  }
+
+  return {
+    options: { profile: options.profileName, seed, out, grid: options.grid },
+    backend,
+    environment: studyEnvironment(),
+    data: {
+      synthetic: data.synthetic,
+      notes: data.notes,
+      letters: { ...letters.source, counts: counts(data) },
+      ...(data.digits ? { digits: data.digits.source } : {}),
+      transfer: data.transfer.source,
+    },
+    inspection: inspection.result,
+    leakage,
+    seedTable: seedTable.result,
+    tuning: tuning.result,
+    tuned: tuned.result,
+    transfer: transfer.result,
+    models,
+    stages,
+  };
+}
+
+/** The splits with a smaller, seeded stratified training set: tuning compares many variants on the same budget. */
+function tuningSubset(splits: DatasetSplits, trainImages: number | undefined, seed: number): DatasetSplits {
+  if (trainImages === undefined || splits.train.count <= trainImages) return splits;
+  const train = stratifiedSample(splits.train, trainImages, seed);
+  const description = `${splits.source.description}; tuning on ${train.count} of ${splits.train.count} training images`;
+  return { ...splits, train, source: { ...splits.source, description, hash: hashSplits({ ...splits, train }) } };
+}
+
+/** Exports a model directory to ONNX, evaluates it on both runtimes and checks their parity with tfjs. */
+async function exportAndEvaluate(
+  name: ModelName,
+  modelDir: string,
+  data: DatasetSplits,
+  onnx: string,
+  evaluationDir: string,
+  parityImages: number,
+): Promise<ModelResult> {
+  // The parity check at export also runs real test images, and the file documents how to prepare a picture.
+  const exported = await exportModelDir(modelDir, onnx, { images: data.test, preprocessing: PREPROCESSING });
+  const evaluations: Evaluation[] = [];
+  for (const runtime of ['node', 'web'] as const) {
+    const classifier = await Classifier.create(onnx, { runtime });
+    try {
+      evaluations.push(await evaluateClassifier(classifier, data.test));
+    } finally {
+      await classifier.close();
+    }
+  }
+  const count = Math.min(parityImages, data.test.count);
+  const images = modelImages({ data: data.test.images.subarray(0, count * IMAGE_SIZE * IMAGE_SIZE), count });
+  const parity = await checkRuntimeParity(
+    onnx,
+    { images, count, description: `the first ${count} test images of ${data.source.name}` },
+    { references: [{ name: 'tfjs', probabilities: await tfjsProbabilities(modelDir, images, count) }], tolerance: DEFAULT_TOLERANCE },
+  );
+  const node = evaluations[0]!;
+  const chart = await confusionMatrixChart(node.confusion, node.labels, {
+    title: `${name} on ${data.source.name} test: accuracy ${(100 * node.accuracy).toFixed(2)}%`,
+  });
+  const confusion = join(evaluationDir, 'confusion');
+  await writeChart(chart, confusion);
+  return { name, modelDir, onnx, export: exported, dataset: data.source, evaluations, parity, confusionPng: `${confusion}.png` };
+}

@@ -1,0 +1,262 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  barChart,
+  markdownTable,
+  seedTableColumns,
+  TRANSFER_COLUMNS,
+  trainingCurves,
+  tuneColumns,
+} from '@letters/training';
+import { runtimePackage } from '@letters/inference';
+import type { ModelResult, StudyResults } from '../pipeline/pipeline.ts';
+import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
+import { writeReport, type Report, type ReportImage, type ReportSection } from './report-writer.ts';
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+async function image(name: string, path: string, alt: string): Promise<ReportImage> {
+  return { name, png: await readFile(path), alt };
+}
+
+function summary(results: StudyResults): ReportSection {
+  const rows = results.models.map((m) => {
+    const [node, web] = m.evaluations;
+    return { m, node: node!, web: web! };
+  });
+  const table = markdownTable(rows, [
+    { header: 'Model', value: (r) => `\`${r.m.name}.onnx\`` },
+    { header: 'Test set', value: (r) => `${r.m.dataset.name} (${r.node.count})` },
+    { header: 'Accuracy (node)', value: (r) => percent(r.node.accuracy), align: 'right' },
+    { header: 'Accuracy (web)', value: (r) => percent(r.web.accuracy), align: 'right' },
+    { header: 'Loss', value: (r) => r.node.loss, align: 'right' },
+    { header: 'Parameters', value: (r) => r.m.export.parameterCount, align: 'right' },
+    { header: 'Parity', value: (r) => (r.m.parity.passed ? 'pass' : 'FAIL') },
+  ]);
+  const total = results.stages.reduce((sum, s) => sum + s.seconds, 0);
+  return {
+    title: 'Summary',
+    markdown: [
+      `Profile **${results.options.profile}**, seed ${results.options.seed}, backend: ${results.backend.name} ` +
+        `(${results.backend.threads} thread${results.backend.threads === 1 ? '' : 's'}${results.backend.simd ? ', SIMD' : ''}).`,
+      '',
+      table,
+      '',
+      `Stages: ${results.stages.map((s) => `${s.name} ${s.cached ? '(reused)' : `${s.seconds.toFixed(0)} s`}`).join(', ')}; ` +
+        `${(total / 60).toFixed(1)} min of work recorded.`,
+    ].join('\n'),
+  };
+}
+
+async function dataSection(results: StudyResults): Promise<ReportSection> {
+  const { letters, digits } = results.data;
+  const sources = [letters, ...(digits ? [digits] : [])];
+  const leakage = results.leakage;
+  return {
+    title: 'Data',
+    markdown: [
+      ...results.data.notes.map((n) => `- ${n}`),
+      '',
+      markdownTable(sources, [
+        { header: 'Dataset', value: (s) => `\`${s.name}\`` },
+        { header: 'Description', value: (s) => s.description },
+        { header: 'sha256', value: (s) => s.hash.slice(0, 16) },
+      ]),
+      '',
+      `Letters splits: ${Object.entries(letters.counts).map(([k, v]) => `${v} ${k}`).join(', ')} images.`,
+      `Leakage check (exact duplicate images across splits): ${leakage.leaked === 0 ? 'none found' : `${leakage.leaked} found`}.`,
+      '',
+      'Random training samples with their labels: each image must be upright and show the letter it is captioned with.',
+      '',
+      '![Samples](images/samples.png)',
+    ].join('\n'),
+    images: [await image('samples.png', results.inspection.png, 'Samples')],
+  };
+}
+
+function seedTableSection(results: StudyResults): ReportSection {
+  return {
+    title: "The brief's results table (Part 1)",
+    markdown: [
+      "Chollet's dense network on digits and on Letters, and his convnet on Letters; train accuracy and loss are the last epoch's " +
+        "running means (as Keras reports them), test on the held-out split. Reference: the brief's Keras figures (MNIST, full EMNIST Letters).",
+      '',
+      markdownTable(results.seedTable, seedTableColumns),
+    ].join('\n'),
+  };
+}
+
+async function tuningSection(results: StudyResults): Promise<ReportSection> {
+  const t = results.tuning;
+  // Variants differ by a few points: an axis from zero would flatten them, so it spans the range
+  // (in 2-point steps), and every bar carries its value.
+  const accuracies = t.rows.map((r) => r.valAccuracy);
+  const domain = [
+    Math.max(0, Math.floor(Math.min(...accuracies) * 50 - 1) / 50),
+    Math.min(1, Math.ceil(Math.max(...accuracies) * 50 + 0.5) / 50),
+  ] as const;
+  const bars = await barChart(
+    t.rows.map((r) => ({ variant: r.name, valAccuracy: r.valAccuracy })),
+    {
+      x: 'variant', y: 'valAccuracy', horizontal: true, format: '.1%', axisFormat: '.0%', domain,
+      title: `Validation accuracy per variant (${t.budget})`, xTitle: 'Variant', yTitle: 'Validation accuracy',
+    },
+  );
+  return {
+    title: 'Tuning: each technique against the convnet baseline',
+    markdown: [
+      `Budget: **${t.budget}**; ${t.trainCount} train / ${t.validationCount} validation images; ranked by validation accuracy; ` +
+        'differences in percentage points against the `baseline` variant.',
+      '',
+      markdownTable(t.rows, tuneColumns),
+      '',
+      `Best variant: **${t.best.name}**, test accuracy ${percent(t.best.test.accuracy)}.`,
+      '',
+      '![Validation accuracy per variant](images/tuning-accuracy.png)',
+      '',
+      '![Tuning curves](images/tuning-curves.png)',
+    ].join('\n'),
+    images: [
+      { name: 'tuning-accuracy.png', png: bars.png, alt: 'Validation accuracy per variant' },
+      await image('tuning-curves.png', join(results.options.out, 'tune', 'curves.png'), 'Tuning curves'),
+    ],
+  };
+}
+
+async function tunedSection(results: StudyResults): Promise<ReportSection> {
+  const t = results.tuned;
+  const curves = await trainingCurves([{ name: 'tuned', epochs: t.history.epochs }], { title: 'Tuned model: training curves' });
+  const tunedModel = results.models.find((m) => m.name === 'tuned');
+  const baseline = results.seedTable.find((r) => r.model === 'convnet');
+  const images: ReportImage[] = [{ name: 'tuned-curves.png', png: curves.png, alt: 'Tuned model training curves' }];
+  if (tunedModel) images.push(await image('tuned-confusion.png', tunedModel.confusionPng, 'Confusion matrix of the tuned model'));
+  return {
+    title: 'Tuned model',
+    markdown: [
+      `All helpful techniques combined (\`letters train --model tuned\`): ${t.epochs} epochs${t.history.stopReason ? ` (${t.history.stopReason})` : ''}, ` +
+        `${t.params} parameters, ${t.seconds.toFixed(0)} s of training.`,
+      '',
+      `Test accuracy **${percent(t.test!.accuracy)}** (loss ${t.test!.loss.toFixed(4)})` +
+        (baseline ? `, against ${percent(baseline.testAccuracy)} for the convnet baseline (${((t.test!.accuracy - baseline.testAccuracy) * 100).toFixed(2)} points).` : '.'),
+      '',
+      '![Training curves](images/tuned-curves.png)',
+      '',
+      tunedModel ? '![Confusion matrix](images/tuned-confusion.png)' : '',
+    ].join('\n'),
+    images,
+  };
+}
+
+function paritySection(models: readonly ModelResult[]): ReportSection {
+  const rows = models.flatMap((m) => m.parity.comparisons.map((c) => ({ m, c })));
+  return {
+    title: 'Native and web inference parity',
+    markdown: [
+      'The same real test images through onnxruntime-node, onnxruntime-web (WebAssembly, in Node) and tfjs (the exported model).',
+      '',
+      markdownTable(rows, [
+        { header: 'Model', value: (r) => r.m.name },
+        { header: 'Runtimes', value: (r) => `${r.c.a} vs ${r.c.b}` },
+        { header: 'Images', value: (r) => r.m.parity.count, align: 'right' },
+        { header: 'Max abs diff', value: (r) => r.c.maxAbsDiff.toExponential(2), align: 'right' },
+        { header: 'Argmax agreement', value: (r) => percent(r.c.argmaxAgreement), align: 'right' },
+        { header: 'Tolerance', value: (r) => r.m.parity.tolerance.toExponential(0), align: 'right' },
+      ]),
+    ].join('\n'),
+  };
+}
+
+async function transferSection(results: StudyResults): Promise<ReportSection> {
+  const t = results.transfer;
+  const out = results.options.out;
+  const images = [await image('transfer-accuracy.png', join(out, 'transfer-figures', 'accuracy.png'), 'Transfer accuracy')];
+  const finalRow = t.rows.find((r) => r.method === t.final.method);
+  if (finalRow) images.push(await image('transfer-confusion.png', join(out, 'transfer-figures', `confusion-${finalRow.method}.png`), 'Transfer confusion'));
+  return {
+    title: 'Transfer to Binary AlphaDigits',
+    markdown: [
+      `Base: the tuned EMNIST model; data: ${t.dataset.description}; seeded stratified ${t.k}-fold cross-validation; ` +
+        'std is the sample standard deviation over folds.',
+      '',
+      markdownTable(t.rows, TRANSFER_COLUMNS),
+      '',
+      `Final model: ${t.final.method}, ${percent(t.final.test.accuracy)} on ${t.final.test.count} held-out test images.`,
+      '',
+      '![Accuracy per method](images/transfer-accuracy.png)',
+      '',
+      finalRow ? `![Confusion matrix, ${finalRow.method}](images/transfer-confusion.png)` : '',
+    ].join('\n'),
+    images,
+  };
+}
+
+function throughputSection(results: StudyResults): ReportSection {
+  const training = [
+    ...results.seedTable.map((r) => ({ name: r.task, images: r.trainCount * r.epochs, seconds: r.seconds })),
+    { name: 'Tuned model', images: results.data.letters.counts.train! * results.tuned.epochs, seconds: results.tuned.seconds },
+  ];
+  const inference = results.models.flatMap((m) => m.evaluations.map((e) => ({ m, e })));
+  return {
+    title: 'Throughput',
+    markdown: [
+      `Training on ${results.backend.name} (${results.backend.threads} thread${results.backend.threads === 1 ? '' : 's'}), validation included:`,
+      '',
+      markdownTable(training, [
+        { header: 'Run', value: (r) => r.name },
+        { header: 'Images/s', value: (r) => Math.round(r.images / r.seconds), align: 'right' },
+      ]),
+      '',
+      'Evaluation end to end (batches of 256):',
+      '',
+      markdownTable(inference, [
+        { header: 'Model', value: (r) => r.m.name },
+        { header: 'Runtime', value: (r) => runtimePackage(r.e.runtime) },
+        { header: 'Images/s', value: (r) => Math.round(r.e.imagesPerSecond), align: 'right' },
+      ]),
+      '',
+      'Figures from one run on a shared machine; `npm run bench:train` and `npm run bench:infer` measure medians of several runs.',
+    ].join('\n'),
+  };
+}
+
+function environmentSection(results: StudyResults): ReportSection {
+  const env = results.environment;
+  const rows = [
+    ['Node.js', env.node],
+    ['Platform', env.platform],
+    ['Training backend', `${results.backend.name}, ${results.backend.threads} thread(s), SIMD ${results.backend.simd}, ${results.backend.version}`],
+    ['TensorFlow.js', env.tfjs],
+    ['onnxruntime-node', env.onnxruntimeNode],
+    ['onnxruntime-web', env.onnxruntimeWeb],
+    ['Letters data', `${results.data.letters.name} sha256 ${results.data.letters.hash}`],
+    ['Transfer data', `${results.transfer.dataset.name} sha256 ${results.transfer.dataset.hash}`],
+    ['Command', env.command],
+  ];
+  return {
+    title: 'Environment',
+    markdown: markdownTable(rows, [
+      { header: 'What', value: (r) => r[0] },
+      { header: 'Value', value: (r) => r[1] },
+    ]),
+  };
+}
+
+/** Writes the study's report (index.md, index.html, images/) into `<out>/report`. */
+export async function writeStudyReport(results: StudyResults): Promise<{ markdown: string; html: string }> {
+  const report: Report = {
+    title: 'Handwritten letters: the study',
+    ...(results.data.synthetic ? { banner: SYNTHETIC_WARNING } : {}),
+    sections: [
+      summary(results),
+      await dataSection(results),
+      seedTableSection(results),
+      await tuningSection(results),
+      await tunedSection(results),
+      paritySection(results.models),
+      await transferSection(results),
+      throughputSection(results),
+      environmentSection(results),
+    ],
+  };
+  return writeReport(join(results.options.out, 'report'), report);
+}

@@ -1,0 +1,40 @@
+/**
+ * Option conventions of the commands that read datasets or train, written once. This module loads the
+ * training package (tfjs), so only those commands import it; the light options are in options.ts.
+ */
+import { availableParallelism } from 'node:os';
+import { backendChoices, DATA_DIR_ENV, DATASET_DEFAULTS, defaultTrainingThreads, listDatasets, type BackendChoice } from '@letters/training';
+
+/** `--data-dir`, as every command that reads data declares it. */
+export const dataDirOption = { type: 'string', describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)` } as const;
+
+/** `--backend` and `--threads` of the commands that train. */
+export const backendOptions = {
+  backend: {
+    choices: backendChoices,
+    default: 'auto' as BackendChoice,
+    describe: 'Training backend: auto = tfjs-node if its native binding loads, else wasm',
+  },
+  threads: {
+    type: 'number',
+    default: defaultTrainingThreads,
+    describe: `Threads for the wasm training step: data-parallel workers for convnets; dense networks use 1 (this machine has ${availableParallelism()} cores)`,
+  },
+} as const;
+
+/**
+ * `--dataset`, a registered dataset's name (each command says what its default is). The loader checks
+ * the name, with a message listing the names; `--help` lists them with `datasetList`.
+ */
+export const datasetOption = (describe: string) => ({ type: 'string', describe: `${describe} (names below)` }) as const;
+
+/** The registered datasets, for the `--help` of every command with `--dataset`. */
+export const datasetList = (): string => `Datasets:\n${listDatasets().map((d) => `  ${d.name}: ${d.description}`).join('\n')}`;
+
+/** The data options of the commands that train: dataset, data directory, seed, subsample. */
+export const dataOptions = {
+  dataset: datasetOption('Dataset (default: emnist-letters when present, else byclass-letters)'),
+  'data-dir': dataDirOption,
+  seed: { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of the split, initial weights, shuffle and augmentation' },
+  limit: { type: 'number', describe: 'At most this many images per split (a seeded stratified subsample), for quick runs' },
+} as const;

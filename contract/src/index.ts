@@ -1,0 +1,13 @@
+// Public API of @letters/contract: what every letters package agrees on. Browser-safe, no dependencies.
+// File-output helpers for Node are in '@letters/contract/node'.
+export {
+  INPUT_NAME,
+  OUTPUT_NAME,
+  IMAGE_SIZE,
+  LETTER_CLASS_NAMES,
+  METADATA_KEYS,
+  checkContract,
+} from './contract.ts';
+export { compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
+export { LettersError, type LettersErrorKind, type LettersErrorOptions } from './errors.ts';
+export { concatFloat32 } from './arrays.ts';
