@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const demoServer = process.env.LETTERS_DEMO_URL ?? 'http://127.0.0.1:4173';
 
 /**
- * The page's build. `letters demo` builds with this file and serves `dist/` with its own API plugin.
+ * The page's build. `letters demo` builds with this file into dist/page and serves it with its own API plugin.
  * For work on the page, run `letters demo` and then `npm run dev -w @letters/web-demo`, which proxies
  * the API to it.
  */
@@ -18,8 +18,7 @@ export default defineConfig({
   // onnxruntime-web's "extern wasm" build loads its glue script and wasm from `ort.env.wasm.wasmPaths`
   // (served by us under /ort/) instead of inlining them, so nothing is fetched from a CDN.
   resolve: { conditions: [...defaultClientConditions, 'onnxruntime-web-use-extern-wasm'] },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1024 },
+  build: { outDir: 'dist/page', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1024 },
   plugins: [ortWasmFiles()],
   server: { headers: crossOriginIsolation, proxy: { '/api': demoServer, '/models': demoServer } },
-  preview: { headers: crossOriginIsolation },
 });

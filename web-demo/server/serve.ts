@@ -1,8 +1,9 @@
 import { preview, type PreviewServer } from 'vite';
 import { LettersError } from '@letters/contract';
-import { buildPage, configFile, distDir } from './build.ts';
+import { buildPage, demoRoot, pageDir } from './build.ts';
 import { demoApi, type DemoApiOptions } from './demo-api.ts';
 import { loadCatalog } from './models.ts';
+import { crossOriginIsolation, ortWasmFiles } from './ort-files.ts';
 
 export interface DemoServerOptions {
   /** Exported .onnx files to offer; the tuned one (by name) is the default. */
@@ -31,12 +32,16 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const port = options.port ?? 4173;
   let server: PreviewServer;
   try {
+    // The whole configuration is here: the page's build config (vite.config.ts, with its dev proxy) is
+    // not needed to serve, and an installed package does not have it.
     server = await preview({
-      configFile,
+      configFile: false,
+      root: demoRoot,
+      base: './',
       logLevel: 'silent',
-      build: { outDir: distDir },
-      plugins: [demoApi({ catalog, parity: options.parity })],
-      preview: { host, port, strictPort: true, open: false },
+      build: { outDir: pageDir },
+      plugins: [ortWasmFiles(), demoApi({ catalog, parity: options.parity })],
+      preview: { host, port, strictPort: true, open: false, headers: crossOriginIsolation },
     });
   } catch (error) {
     // Vite reports a taken port (strictPort) as a plain Error "Port N is already in use".

@@ -3,6 +3,7 @@
  * decodes them (upright uint8, ink 255 on 0), and makes seeded, stratified splits.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LettersError } from '../common/index.ts';
 import { resolveDataDir } from './data-dir.ts';
@@ -147,8 +148,12 @@ export function listDatasets(): { name: string; description: string }[] {
 
 export const DATASET_NAMES: readonly string[] = Object.keys(DATASETS);
 
-/** The repository's generated fixtures folder. */
-export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+/**
+ * The generated fixtures: the copy an installed package carries (`fixtures/` beside its `dist/`, made
+ * when it is packed), else the repository's own folder.
+ */
+const fixturesDirs = ['../../fixtures/', '../../../fixtures/'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+export const DEFAULT_FIXTURES_DIR = fixturesDirs.find((dir) => existsSync(dir)) ?? fixturesDirs[1]!;
 
 /** Loads a registered dataset as seeded, stratified train/validation/test splits. */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<DatasetSplits> {

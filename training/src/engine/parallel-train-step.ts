@@ -15,10 +15,17 @@ export interface ParallelOptions {
 }
 
 /**
- * Starts a worker running a TypeScript module. Workers get no loader from the parent (neither
- * tsx's nor vitest's), so the module is loaded through tsx's scoped `tsImport`.
+ * The worker module beside this one: train-worker.js in the built package, train-worker.ts when the
+ * sources run (tests, tsx scripts).
+ */
+const workerModule = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/**
+ * Starts a worker. Workers get no loader from the parent (neither tsx's nor vitest's), so a TypeScript
+ * module (the sources, in development) is loaded through tsx's scoped `tsImport`.
  */
 function startWorker(module: URL, init: WorkerInit): Worker {
+  if (!module.pathname.endsWith('.ts')) return new Worker(module, { workerData: init, execArgv: [] });
   const tsx = import.meta.resolve('tsx/esm/api');
   const source = `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(module.href)}))`;
   return new Worker(source, { eval: true, workerData: init, execArgv: [] });
@@ -104,7 +111,7 @@ function weightedMean(parts: ShardResult[], pick: (r: ShardResult) => Float32Arr
  */
 export function createParallelTrainStep(model: tf.LayersModel, optimizer: tf.Optimizer, options: ParallelOptions): TrainStep {
   const local = createLocalTrainStep(model, optimizer);
-  const module = options.workerModule ?? new URL('./train-worker.ts', import.meta.url);
+  const module = options.workerModule ?? workerModule;
   const init: WorkerInit = { modelTopology: model.toJSON() as string };
   let workers: ShardWorker[] | undefined = Array.from(
     { length: options.threads - 1 },
