@@ -12,7 +12,7 @@ import type { PageState } from '../src/page-state.ts';
 import { buildIsStale } from '../server/build.ts';
 import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
-import { launchChromium, type Browser } from './helpers/browser.ts';
+import { launchChromium, type Browser } from '../../test-support/chromium.ts';
 import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
 import { convnetModel, trainFixtureModel } from './helpers/model.ts';
 import { LETTERS_BIN } from '../../test-support/letters-cli.ts';

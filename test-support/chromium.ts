@@ -1,5 +1,5 @@
 import { chromium, type BrowserContext } from 'playwright-core';
-import { tempDir } from '../../../test-support/temp-dir.ts';
+import { tempDir } from './temp-dir.ts';
 
 /** Debian's Chromium; CI installs it with `apt-get install -y chromium` when missing. */
 export const CHROMIUM = process.env.LETTERS_CHROMIUM ?? '/usr/bin/chromium';
