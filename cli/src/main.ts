@@ -38,19 +38,31 @@ async function main(argv: string[]): Promise<void> {
   await cli.parseAsync();
 }
 
-try {
-  await main(hideBin(process.argv));
-} catch (error) {
-  const verbose = process.argv.includes('--verbose');
-  if (error instanceof LettersError) {
-    process.stderr.write(`letters: ${error.message}\n`);
-    if (verbose && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
-    process.exitCode = EXIT_CODES[error.kind];
+/**
+ * Errors: one line on stderr, `letters: <message>`; with --json, one JSON object on stderr instead,
+ * `{"error":{"kind","message","exitCode"}}` (kind: usage, input, parity, partial, or internal for a bug).
+ * The exit code follows the kind (exit-codes.ts).
+ */
+function report(error: unknown, argv: readonly string[]): void {
+  const known = error instanceof LettersError;
+  const kind = known ? error.kind : 'internal';
+  const message = error instanceof Error ? error.message : String(error);
+  const exitCode = known ? EXIT_CODES[error.kind] : UNEXPECTED_ERROR_EXIT_CODE;
+  const stack = known ? (error.cause instanceof Error ? error.cause.stack : undefined) : error instanceof Error ? error.stack : undefined;
+  const verbose = argv.includes('--verbose');
+  if (argv.includes('--json')) {
+    process.stderr.write(`${JSON.stringify({ error: { kind, message, exitCode, ...(verbose && stack ? { stack } : {}) } })}\n`);
   } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`letters: unexpected error: ${message}\n`);
-    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    else process.stderr.write('letters: run again with --verbose for the stack trace\n');
-    process.exitCode = UNEXPECTED_ERROR_EXIT_CODE;
+    process.stderr.write(known ? `letters: ${message}\n` : `letters: unexpected error: ${message}\n`);
+    if (verbose && stack) process.stderr.write(`${stack}\n`);
+    else if (!known) process.stderr.write('letters: run again with --verbose for the stack trace\n');
   }
+  process.exitCode = exitCode;
+}
+
+const argv = hideBin(process.argv);
+try {
+  await main(argv);
+} catch (error) {
+  report(error, argv);
 }

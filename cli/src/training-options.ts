@@ -3,7 +3,8 @@
  * training package (tfjs), so only those commands import it; the light options are in options.ts.
  */
 import { availableParallelism } from 'node:os';
-import { backendChoices, DATA_DIR_ENV, DATASET_DEFAULTS, defaultTrainingThreads, listDatasets, type BackendChoice } from '@letters/training';
+import { join } from 'node:path';
+import { backendChoices, DATA_DIR_ENV, DATASET_DEFAULTS, DEFAULT_GRID_FILE, defaultTrainingThreads, listDatasets, type BackendChoice } from '@letters/training';
 
 /** `--data-dir`, as every command that reads data declares it. */
 export const dataDirOption = { type: 'string', describe: `Data directory (default: $${DATA_DIR_ENV}, else ./data)` } as const;
@@ -27,6 +28,10 @@ export const backendOptions = {
  * the name, with a message listing the names; `--help` lists them with `datasetList`.
  */
 export const datasetOption = (describe: string) => ({ type: 'string', describe: `${describe} (names below)` }) as const;
+
+/** `--grid`: a tuning grid file; the default, the shipped grid, is shown by its place in the package, not the absolute path. */
+export const gridOption = (describe: string) =>
+  ({ type: 'string', default: DEFAULT_GRID_FILE, defaultDescription: `the shipped ${join('experiments', 'grid.json')}`, describe }) as const;
 
 /** The registered datasets, for the `--help` of every command with `--dataset`. */
 export const datasetList = (): string => `Datasets:\n${listDatasets().map((d) => `  ${d.name}: ${d.description}`).join('\n')}`;

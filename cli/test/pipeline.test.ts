@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_NAMES, runStudy, type PipelineOptions, type StudyResults } from '../src/pipeline/pipeline.ts';
-import { SYNTHETIC_WARNING } from '../src/pipeline/study-data.ts';
-import { writeStudyReport } from '../src/report/study-report.ts';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { terminalTable } from '@letters/training';
+import { MODEL_NAMES, RESULTS_FILE, runStudy, type PipelineOptions, type StudyResults } from '../src/pipeline/pipeline.ts';
+import { loadStudyData, SYNTHETIC_WARNING } from '../src/pipeline/study-data.ts';
+import { summaryTable, writeStudyReport } from '../src/report/study-report.ts';
+import { letters } from '../../test-support/letters-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
 /** The whole study at toy size: every stage runs, on the generated letters (no EMNIST in an empty data dir). */
@@ -32,6 +35,7 @@ const REPORT_SECTIONS = [
 describe('letters pipeline', () => {
   let options: PipelineOptions;
   let first: StudyResults;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     const dir = tempDir('pipeline');
@@ -48,11 +52,12 @@ describe('letters pipeline', () => {
       download: false,
       grid,
       quiet: true,
-      log: () => {},
+      log: (line) => logged.push(line),
     };
     first = await runStudy(options);
     await writeStudyReport(first);
-  });
+    // Every stage trains: minutes on a busy 2-core machine.
+  }, 600_000);
 
   it('falls back to the generated letters, and says so', () => {
     expect(first.data.synthetic).toBe(true);
@@ -85,6 +90,40 @@ describe('letters pipeline', () => {
       const png = await readFile(join(options.out, 'report', image!));
       expect(png.subarray(1, 4).toString()).toBe('PNG');
     }
+  });
+
+  it('reports each stage as one progress line: stage k of n, time elapsed, time to go', () => {
+    const progress = logged.filter((line) => line.startsWith('[stage '));
+    expect(progress.map((line) => /^\[stage (\d+)\/(\d+)\]/.exec(line)!.slice(1).join('/'))).toEqual(
+      Array.from({ length: 9 }, (_, i) => `${i + 1}/9`),
+    );
+    expect(progress.every((line) => / elapsed/.test(line))).toBe(true);
+    // Once a stage has run, the time left is estimated, until nothing is left.
+    expect(progress.slice(0, -1).every((line) => / to go$/.test(line))).toBe(true);
+    expect(progress.at(-1)).not.toMatch(/to go/);
+  });
+
+  it('ends with the summary table: accuracy per model and runtime, parity', () => {
+    const table = summaryTable(first, terminalTable);
+    for (const model of first.models) expect(table).toMatch(new RegExp(`│ ${model.name}\\.onnx .*│ pass +│`));
+    expect(table).toContain('Accuracy (node)');
+    expect(table).toContain('Accuracy (web)');
+  });
+
+  it('letters report --json writes the report again and prints where, as JSON', async () => {
+    await writeFile(join(options.out, RESULTS_FILE), JSON.stringify(first));
+    const result = await letters(['report', '--out', options.out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const written = JSON.parse(result.stdout) as { html: string; markdown: string };
+    expect(written.html).toBe(join(options.out, 'report', 'index.html'));
+    expect(existsSync(written.markdown)).toBe(true);
+  });
+
+  it('--synthetic uses the generated letters even where EMNIST data is', async () => {
+    const data = await loadStudyData({ dataDir: inject('sharedData'), seed: 7, limit: 100, download: true, synthetic: true, quiet: true });
+    expect(data.synthetic).toBe(true);
+    expect(data.letters.source.name).toBe('fixtures');
+    expect(data.notes).toContain(SYNTHETIC_WARNING);
   });
 
   it('reruns nothing when nothing changed, and only the changed stages when the tuning budget changes', async () => {

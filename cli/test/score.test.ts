@@ -84,7 +84,7 @@ describe('score', () => {
     expect(failure.stderr).toMatch(new RegExp(`scored ${good.length} of ${good.length + bad.length} files`));
     for (const name of bad) expect(failure.stderr).toContain(`skipped ${join(dir, 'images', name)}`);
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('file,label,probability,top_k');
+    expect(lines[0]).toBe('file,label,probability,topK');
     expect(lines).toHaveLength(good.length + 1);
     expect(lines[1]).toMatch(/^\/.*\.png,[A-Z],0\.\d+,[A-Z]:0\.\d+ [A-Z]:0\.\d+$/);
     expect((await readdir(join(dir, 'out'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -78,7 +78,8 @@ describe('letters train after kill -9', () => {
     await writeFile(config, JSON.stringify({ preset: 'dense', denseUnits: [32], batchSize: 16 }));
     const out = join(root, 'resumed');
     const args = ['train', '--model', config, '--dataset', 'letters-sample', '--data-dir', inject('sharedData'), '--limit', '600'];
-    const command = (epochs: number) => [...args, '--epochs', String(epochs), '--out', out, '--backend', 'cpu', '--quiet'];
+    // Not --quiet: the epoch lines on stderr are what the test watches.
+    const command = (epochs: number) => [...args, '--epochs', String(epochs), '--out', out, '--backend', 'cpu'];
     // Killed as soon as epoch 3 is reported (the checkpoint of epoch 2 is on disk by then); planned
     // for 50 epochs so that it cannot finish first on a busy machine. The rerun asks for 6: the
     // number of epochs may change on resume.

@@ -36,7 +36,7 @@ describe('parity', () => {
 
   it('passes as a command on real images', async () => {
     const { stdout } = await run(process.execPath, [
-      LETTERS_BIN, 'parity', model.path, '--tfjs', tfjsDir, '--tfjs-backend', 'cpu',
+      LETTERS_BIN, 'parity', model.path, '--tfjs', tfjsDir, '--backend', 'cpu',
       '--dataset', 'letters-sample', '--data-dir', inject('sharedData'), '--limit', '100',
     ]);
     expect(stdout).toMatch(/onnxruntime-node vs tfjs/);
@@ -48,7 +48,7 @@ describe('parity', () => {
     const otherDir = join(other.path, '..', 'tfjs');
     await saveModel(other.tfjs, otherDir);
     const failure = await run(process.execPath, [
-      LETTERS_BIN, 'parity', model.path, '--tfjs', otherDir, '--tfjs-backend', 'cpu', '--limit', '20',
+      LETTERS_BIN, 'parity', model.path, '--tfjs', otherDir, '--backend', 'cpu', '--limit', '20',
     ]).catch((e) => e);
     expect(failure.code).toBe(EXIT_CODES.parity);
     expect(failure.stdout).toMatch(/FAIL/);

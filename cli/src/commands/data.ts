@@ -5,13 +5,14 @@ import { LettersError } from '@letters/contract';
 import {
   classCountTable,
   DATASET_DEFAULTS,
+  defaultLettersDataset,
   EMNIST_GZIP_URL,
   fetchEmnist,
   inspectDataset,
   loadDataset,
   terminalTable,
 } from '@letters/training';
-import { command, type CommandContext } from '../command.ts';
+import { command, printJson, type CommandContext } from '../command.ts';
 import { dataDirOption, datasetList, datasetOption } from '../training-options.ts';
 
 const fetchCommand = (cli: Argv<CommandContext>) =>
@@ -29,7 +30,7 @@ const fetchCommand = (cli: Argv<CommandContext>) =>
     async (args) => {
       const result = await fetchEmnist({ dataDir: args.dataDir, from: args.from, sha256: args.sha256, force: args.force, quiet: args.quiet || args.json });
       if (args.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        printJson(result);
         return;
       }
       const how = { present: 'already present', download: `downloaded from ${EMNIST_GZIP_URL}`, local: `copied from ${args.from}` }[result.origin];
@@ -46,7 +47,7 @@ const inspectCommand = (cli: Argv<CommandContext>) =>
     'Write a PNG grid of random labelled samples (are images upright, do labels match?) and print class counts',
     (y) =>
       y
-        .option('dataset', { ...datasetOption('Dataset to look at'), default: 'emnist-letters' })
+        .option('dataset', datasetOption('Dataset to look at [default: emnist-letters when present, else byclass-letters]'))
         .option('data-dir', dataDirOption)
         .option('out', { type: 'string', default: join('runs', 'inspect'), describe: 'Folder for <dataset>-samples.png' })
         .option('count', { type: 'number', default: 64, describe: 'Images in the grid' })
@@ -55,10 +56,11 @@ const inspectCommand = (cli: Argv<CommandContext>) =>
         .example('$0 data inspect --dataset byclass-letters --data-dir ../shared/data', 'grid of ByClass letters, case-merged'),
     async (args) => {
       if (!(Number.isInteger(args.count) && args.count > 0)) throw new LettersError(`--count ${args.count}: use a positive integer`, { kind: 'usage' });
-      const data = await loadDataset(args.dataset, { dataDir: args.dataDir, seed: args.seed });
-      const result = await inspectDataset(data, { out: join(args.out, `${args.dataset}-samples.png`), count: args.count, seed: args.seed });
+      const dataset = args.dataset ?? defaultLettersDataset(args.dataDir);
+      const data = await loadDataset(dataset, { dataDir: args.dataDir, seed: args.seed });
+      const result = await inspectDataset(data, { out: join(args.out, `${dataset}-samples.png`), count: args.count, seed: args.seed });
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ ...result, source: data.source }, null, 2)}\n`);
+        printJson({ ...result, source: data.source });
         return;
       }
       process.stdout.write(`${data.source.description}: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test images\n`);

@@ -1,11 +1,11 @@
 /** `letters demo`: build the page if needed and serve it with the models, offline, until Ctrl-C. */
-import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { LettersError } from '@letters/contract';
 import { parityFromDataset, startDemoServer } from '@letters/web-demo';
 import { command } from '../command.ts';
 import { dataDirOption, datasetList, datasetOption } from '../training-options.ts';
+import { untilStopped } from '../until-stopped.ts';
 
 /** Parity images come from this dataset by default: real letters, the project's development set. */
 const DEFAULT_PARITY_DATASET = 'byclass-letters';
@@ -62,7 +62,7 @@ export const demo = command(
           `${server.built ? 'built the page; ' : ''}serving offline; Ctrl-C stops\n`,
       );
     }
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await untilStopped();
     await server.close();
   },
 );

@@ -4,7 +4,7 @@ import { LettersError } from '@letters/contract';
 import { writeFileAtomic } from '@letters/contract/node';
 import { Classifier, compareEvaluations, evaluateClassifier, runtimePackage, type Evaluation } from '@letters/inference';
 import { confusionMatrixChart, loadDataset, progressBar, terminalTable, writeChart } from '@letters/training';
-import { command } from '../command.ts';
+import { command, printJson } from '../command.ts';
 import { classifierCliOptions, onnxModelArgument, positiveInteger, runtimesOf } from '../options.ts';
 import { dataDirOption, datasetList, datasetOption } from '../training-options.ts';
 
@@ -72,7 +72,7 @@ export const evaluate = command(
       }
     }
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson(report);
       return;
     }
     const lines = [

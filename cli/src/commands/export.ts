@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { DEFAULT_TOLERANCE } from '@letters/export';
 import { initBackend, loadDataset, terminalTable, type BackendChoice } from '@letters/training';
-import { command } from '../command.ts';
+import { command, printJson } from '../command.ts';
 import { exportModelDir } from '../export-model-dir.ts';
 import { tolerance, toleranceOption } from '../options.ts';
 import { backendOptions, dataDirOption, datasetList, datasetOption } from '../training-options.ts';
@@ -30,7 +30,7 @@ export const exportCommand = command(
     const images = args.parityDataset ? (await loadDataset(args.parityDataset, { dataDir: args.dataDir, limit: maxImages })).test : undefined;
     const report = await exportModelDir(args.model, out, { tolerance: maxDiff, images, maxImages });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson(report);
       return;
     }
     const { parity } = report;

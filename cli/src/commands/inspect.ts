@@ -1,7 +1,7 @@
 /** `letters inspect`: what an ONNX file holds. */
 import { inspectOnnxFile, type OnnxSummary, type OnnxTensorSummary } from '@letters/export';
 import { terminalTable } from '@letters/training';
-import { command } from '../command.ts';
+import { command, printJson } from '../command.ts';
 
 const shapeText = (t: OnnxTensorSummary) => `${t.name} ${t.type} [${t.shape.join(', ')}]`;
 
@@ -42,7 +42,7 @@ export const inspect = command(
   (cli) => cli.positional('file', { type: 'string', demandOption: true, describe: 'An .onnx file' }),
   async (args) => {
     const summary = await inspectOnnxFile(args.file);
-    if (args.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (args.json) printJson(summary);
     else printSummary(args.file, summary);
   },
 );

@@ -2,8 +2,8 @@
 import { LettersError, withinTolerance } from '@letters/contract';
 import { DEFAULT_TOLERANCE } from '@letters/export';
 import { checkRuntimeParity, modelImages, seededImages, type ParityInputs } from '@letters/inference';
-import { initBackend, loadDataset, terminalTable, type BackendChoice } from '@letters/training';
-import { command } from '../command.ts';
+import { initBackend, loadDataset, terminalTable } from '@letters/training';
+import { command, printJson } from '../command.ts';
 import { tfjsProbabilities } from '../tfjs-reference.ts';
 import { onnxModelArgument, positiveInteger, tolerance, toleranceOption } from '../options.ts';
 import { backendOptions, dataDirOption, datasetList, datasetOption } from '../training-options.ts';
@@ -13,7 +13,7 @@ export const parity = command(
     cli
       .positional('model', onnxModelArgument)
       .option('tfjs', { type: 'string', describe: 'The tfjs model directory the ONNX file was exported from' })
-      .option('tfjs-backend', { choices: backendOptions.backend.choices, default: 'auto' as BackendChoice, describe: 'tfjs backend for --tfjs' })
+      .option('backend', { ...backendOptions.backend, describe: 'tfjs backend that runs --tfjs (cpu: the exact reference)' })
       .option('dataset', datasetOption("Use this dataset's test images (default: seeded noise images)"))
       .option('data-dir', dataDirOption)
       .option('limit', { type: 'number', default: 1000, describe: 'Number of images compared' })
@@ -30,13 +30,13 @@ export const parity = command(
     }
     const references = [];
     if (args.tfjs) {
-      await initBackend({ backend: args.tfjsBackend });
+      await initBackend({ backend: args.backend });
       references.push({ name: 'tfjs', probabilities: await tfjsProbabilities(args.tfjs, inputs.images, inputs.count) });
     }
     const result = await checkRuntimeParity(args.model, inputs, { references, tolerance: maxDiff });
 
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      printJson(result);
     } else {
       const lines = [
         `${args.model}: ${result.inputs} through ${result.runtimes.join(', ')}`,

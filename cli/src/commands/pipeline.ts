@@ -1,12 +1,12 @@
 /** `letters pipeline`: the whole study, end to end, and its report. */
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@letters/contract/node';
-import { DATASET_DEFAULTS, DEFAULT_GRID_FILE } from '@letters/training';
-import { command } from '../command.ts';
+import { DATASET_DEFAULTS, terminalTable } from '@letters/training';
+import { command, informer, printJson, warn } from '../command.ts';
 import { PROFILES, RESULTS_FILE, runStudy } from '../pipeline/pipeline.ts';
 import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
-import { writeStudyReport } from '../report/study-report.ts';
-import { backendOptions, dataDirOption } from '../training-options.ts';
+import { summaryTable, writeStudyReport } from '../report/study-report.ts';
+import { backendOptions, dataDirOption, gridOption } from '../training-options.ts';
 
 export const pipeline = command(
   (cli) =>
@@ -15,13 +15,20 @@ export const pipeline = command(
       .option('out', { type: 'string', default: 'runs', describe: 'Output folder: models, <name>.onnx, tables, report/' })
       .option('quick', { type: 'boolean', default: false, describe: 'A first look in a few minutes: a data subset, fewer epochs' })
       .option('download', { type: 'boolean', default: true, describe: 'Download EMNIST when the data directory has none (--no-download: never)' })
-      .option('grid', { type: 'string', default: DEFAULT_GRID_FILE, describe: 'Tuning grid file' })
+      .option('synthetic', {
+        type: 'boolean',
+        default: false,
+        describe: "Run on the toolkit's generated letters, without looking for or downloading EMNIST (numbers not comparable)",
+      })
+      .conflicts('synthetic', 'data-dir')
+      .option('grid', gridOption('Tuning grid file'))
       .option('seed', { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of splits, weights, shuffles and augmentation' })
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
-      .example('$0 pipeline --quick', 'a few minutes; the generated letters when no EMNIST data is found'),
+      .example('$0 pipeline --quick', 'a first look; EMNIST from ./data or the official download, else the generated letters')
+      .example('$0 pipeline --quick --synthetic', 'a first look on the generated letters, offline'),
   async (args) => {
-    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const log = informer(args);
     const profileName = args.quick ? 'quick' : 'full';
     const results = await runStudy({
       out: args.out,
@@ -32,14 +39,18 @@ export const pipeline = command(
       backend: args.backend,
       threads: args.threads,
       download: args.download,
+      synthetic: args.synthetic,
       grid: args.grid,
       quiet: args.quiet || args.json,
       log,
     });
     await writeFileAtomic(join(args.out, RESULTS_FILE), `${JSON.stringify(results, null, 2)}\n`);
     const report = await writeStudyReport(results);
-    if (results.data.synthetic) log(`\n${SYNTHETIC_WARNING}\n`);
-    if (args.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    else process.stdout.write(`report: ${resolve(report.html)}\n        ${resolve(report.markdown)}\n`);
+    if (results.data.synthetic) warn(SYNTHETIC_WARNING);
+    if (args.json) {
+      printJson(results);
+      return;
+    }
+    process.stdout.write(`${summaryTable(results, terminalTable)}\nreport: ${resolve(report.html)}\n        ${resolve(report.markdown)}\n`);
   },
 );

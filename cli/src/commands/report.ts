@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LettersError } from '@letters/contract';
-import { command } from '../command.ts';
+import { command, printJson } from '../command.ts';
 import { RESULTS_FILE, type StudyResults } from '../pipeline/pipeline.ts';
 import { writeStudyReport } from '../report/study-report.ts';
 
@@ -18,6 +18,7 @@ export const report = command(
       throw new LettersError(`${path}: written by an older letters; run \`letters pipeline --out ${args.out}\` again (finished stages are reused)`);
     }
     const written = await writeStudyReport(results);
-    process.stdout.write(`report: ${resolve(written.html)}\n`);
+    if (args.json) printJson({ html: resolve(written.html), markdown: resolve(written.markdown) });
+    else process.stdout.write(`report: ${resolve(written.html)}\n        ${resolve(written.markdown)}\n`);
   },
 );

@@ -4,6 +4,7 @@ import { Classifier, runtimePackage } from '@letters/inference';
 import { command } from '../command.ts';
 import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../options.ts';
 import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES } from '../serve/server.ts';
+import { untilStopped } from '../until-stopped.ts';
 
 /** The service has no authentication: it listens on loopback only; put a reverse proxy in front to expose it. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -49,16 +50,8 @@ export const serve = command(
     process.stdout.write(`letters serve: ${args.model} on ${runtimePackage(classifier.runtime)}, listening on ${address}\n`);
 
     // Graceful shutdown: stop accepting, let in-flight requests finish, then free the session.
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        process.stdout.write(`letters serve: ${signal}, finishing in-flight requests\n`);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const reason = await untilStopped();
+    process.stdout.write(`letters serve: ${reason}, finishing in-flight requests\n`);
     await app.close();
     await classifier.close();
     process.stdout.write('letters serve: stopped\n');

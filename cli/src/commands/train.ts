@@ -18,7 +18,7 @@ import {
   type ExperimentConfig,
   type PresetName,
 } from '@letters/training';
-import { command } from '../command.ts';
+import { command, informer, printJson } from '../command.ts';
 import { positiveInteger } from '../options.ts';
 import { backendOptions, dataOptions, datasetList } from '../training-options.ts';
 import { prepareTraining, resumeHintOnInterrupt } from '../training-run.ts';
@@ -71,8 +71,9 @@ export const train = command(
       if (args.model !== 'convnet' || args.dataset !== undefined || batchSize !== undefined) {
         throw new LettersError('--reproduce-seed-table trains its own models and datasets; drop --model, --dataset and --batch-size', { kind: 'usage' });
       }
+      const info = informer(args);
       const backend = await initBackend({ backend: args.backend, threads: args.threads });
-      process.stderr.write(`${describeBackend(backend)}\n`);
+      info(describeBackend(backend));
       const outDir = args.out ?? join('runs', 'seed-table');
       const rows = await reproduceSeedTable({
         dataDir: args.dataDir,
@@ -82,9 +83,9 @@ export const train = command(
         epochs,
         createTrainStep,
         quiet: args.quiet || args.json,
-        log: (line) => process.stderr.write(`${line}\n`),
+        log: info,
       });
-      if (args.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      if (args.json) printJson(rows);
       else process.stdout.write(`${terminalTable(rows, seedTableColumns)}\nwrote ${join(outDir, 'seed-table.md')} and seed-table.json\n`);
       return;
     }
@@ -103,7 +104,7 @@ export const train = command(
       quiet: args.quiet || args.json,
     });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ ...result, dir: outDir, dataset: data.source }, null, 2)}\n`);
+      printJson({ ...result, dir: outDir, dataset: data.source });
       return;
     }
     const rows = [

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
 import {
   DEFAULT_AUGMENTATION,
+  DEFAULT_FIXTURES_DIR,
   describeBackend,
+  FIXTURE_FILES,
   initBackend,
+  resolveDataDir,
   runTransfer,
   terminalTable,
   TRANSFER_COLUMNS,
@@ -12,8 +15,8 @@ import {
   TRANSFER_METHODS,
   type TransferMethod,
 } from '@letters/training';
-import { command } from '../command.ts';
-import { backendOptions } from '../training-options.ts';
+import { command, informer, printJson } from '../command.ts';
+import { backendOptions, dataDirOption } from '../training-options.ts';
 
 function parseMethods(value: string): TransferMethod[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -26,7 +29,12 @@ export const transfer = command(
   (cli) =>
     cli
       .option('base', { type: 'string', demandOption: true, describe: 'Model directory of the EMNIST Letters model (28x28x1 in, 27 classes out)' })
-      .option('data', { type: 'string', demandOption: true, describe: 'binaryalphadigits.npz, binaryalphadigs.mat, or a folder holding one' })
+      .option('data-dir', { ...dataDirOption, describe: `${dataDirOption.describe}: binaryalphadigits.npz or binaryalphadigs.mat in it (or the file itself)` })
+      .option('dataset', {
+        choices: ['binaryalphadigits', 'fixtures-alphadigits'] as const,
+        default: 'binaryalphadigits' as const,
+        describe: 'Binary AlphaDigits from --data-dir, or the generated ones (synthetic)',
+      })
       .option('methods', { type: 'string', default: TRANSFER_DEFAULTS.methods.join(','), describe: `Comma-separated: ${TRANSFER_METHODS.join(', ')}` })
       .option('k', { type: 'number', default: TRANSFER_DEFAULTS.k, describe: 'Folds of the stratified cross-validation' })
       .option('seed', { type: 'number', default: TRANSFER_DEFAULTS.seed, describe: 'Seed of the folds, shuffles, augmentation and the scratch initialization' })
@@ -38,18 +46,16 @@ export const transfer = command(
       .option('augment', { type: 'boolean', default: true, describe: 'Seeded on-the-fly rotation/shift/zoom/shear of the training folds' })
       .option('out', { type: 'string', default: './runs', describe: 'Folder for transfer.json, transfer.md, transfer-figures/ and the final model transfer/' })
       .options(backendOptions)
-      .example('$0 transfer --base runs/baseline-convnet --data ../shared/data/binaryalphadigits/binaryalphadigits.npz', 'all four methods, 5-fold CV')
-      .example('$0 transfer --base runs/tuned --data data/ --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison'),
+      .example('$0 transfer --base runs/baseline-convnet --data-dir ../shared/data', 'all four methods, 5-fold CV')
+      .example('$0 transfer --base runs/tuned --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison'),
   async (args) => {
     const methods = parseMethods(args.methods);
     const backend = await initBackend({ backend: args.backend, threads: args.threads });
-    const log = (line: string) => {
-      if (!args.json) process.stderr.write(`${line}\n`);
-    };
+    const log = informer(args);
     log(describeBackend(backend));
     const report = await runTransfer({
       base: args.base,
-      data: args.data,
+      data: args.dataset === 'fixtures-alphadigits' ? join(DEFAULT_FIXTURES_DIR, FIXTURE_FILES.alphaDigits) : resolveDataDir(args.dataDir),
       out: args.out,
       methods,
       k: args.k,
@@ -64,7 +70,7 @@ export const transfer = command(
       log,
     });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson(report);
       return;
     }
     process.stdout.write(`${terminalTable(report.rows, TRANSFER_COLUMNS)}\n`);

@@ -4,7 +4,6 @@ import { LettersError } from '@letters/contract';
 import {
   checkClassCount,
   createTrainStep,
-  DEFAULT_GRID_FILE,
   describeBudget,
   readGrid,
   terminalTable,
@@ -12,9 +11,9 @@ import {
   tuneColumns,
   type TuneBudget,
 } from '@letters/training';
-import { command } from '../command.ts';
+import { command, printJson } from '../command.ts';
 import { positiveInteger } from '../options.ts';
-import { backendOptions, dataOptions, datasetList } from '../training-options.ts';
+import { backendOptions, dataOptions, datasetList, gridOption } from '../training-options.ts';
 import { prepareTraining, resumeHintOnInterrupt } from '../training-run.ts';
 
 function tuneBudget(epochs: number | undefined, minutes: number | undefined, baselineEpochs: number): TuneBudget {
@@ -28,7 +27,7 @@ function tuneBudget(epochs: number | undefined, minutes: number | undefined, bas
 export const tune = command(
   (cli) =>
     cli
-      .option('grid', { type: 'string', default: DEFAULT_GRID_FILE, describe: 'Grid file (default: the shipped grid of the nine techniques)' })
+      .option('grid', gridOption('Grid file (the shipped one tries the nine techniques)'))
       .option('budget-epochs', { type: 'number', describe: "Epochs per variant (default: the grid's)" })
       .option('budget-minutes', { type: 'number', describe: "Minutes per variant (at most the grid's epochs)" })
       .conflicts('budget-epochs', 'budget-minutes')
@@ -58,7 +57,7 @@ export const tune = command(
       onVariant: (name, index, total, skipped) => log(`variant ${index + 1}/${total}: ${name}${skipped ? ' (finished earlier, skipped)' : ''}`),
     });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson(report);
       return;
     }
     process.stdout.write(`budget: ${report.budget}\n${terminalTable(report.rows, tuneColumns)}\n`);

@@ -42,6 +42,7 @@ import {
 import { exportModelDir, type ModelDirExportReport } from '../export-model-dir.ts';
 import { tfjsProbabilities } from '../tfjs-reference.ts';
 import { studyEnvironment, type StudyEnvironment } from './environment.ts';
+import { StudyProgress } from './progress.ts';
 import { StageCache, type StageOutcome } from './stage-cache.ts';
 import { loadStudyData, type StudyData } from './study-data.ts';
 
@@ -82,6 +83,8 @@ export interface PipelineOptions {
   readonly backend: BackendChoice;
   readonly threads: number;
   readonly download: boolean;
+  /** Run on the generated letters without looking for EMNIST data. */
+  readonly synthetic?: boolean;
   readonly grid: string;
   readonly quiet: boolean;
   readonly log: (line: string) => void;
@@ -139,16 +142,24 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const { out, profile, seed, log } = options;
   const cache = new StageCache(join(out, 'stages'));
   const stages: { name: string; cached: boolean; seconds: number }[] = [];
+  const progress = new StudyProgress(['inspect', 'seed-table', 'tune', 'tuned', 'transfer', ...MODEL_NAMES.map(exportStage)], log);
   const stage = async <T>(outcome: Promise<StageOutcome<T>>, name: string): Promise<StageOutcome<T>> => {
     const done = await outcome;
     stages.push({ name, cached: done.cached, seconds: done.seconds });
-    log(`stage ${name}: ${done.cached ? 'unchanged, reused' : `done in ${done.seconds.toFixed(1)} s`}`);
+    progress.stageDone(name, done.cached, done.seconds);
     return done;
   };
 
   const backend = await initBackend({ backend: options.backend, threads: options.threads });
   log(describeBackend(backend));
-  const data = await loadStudyData({ dataDir: options.dataDir, seed, limit: profile.limit, download: options.download, quiet: options.quiet });
+  const data = await loadStudyData({
+    dataDir: options.dataDir,
+    seed,
+    limit: profile.limit,
+    download: options.download,
+    synthetic: options.synthetic,
+    quiet: options.quiet,
+  });
   for (const note of data.notes) log(note);
   const letters = data.letters;
 
@@ -248,7 +259,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
         outputs: (r: ModelResult) => [r.onnx, r.confusionPng],
         run: () => exportAndEvaluate(name, dir, testData, join(out, `${name}.onnx`), join(out, 'evaluation', name), profile.parityImages),
       }),
-      `export+evaluate ${name}`,
+      exportStage(name),
     );
     models.push(done.result);
   }
@@ -274,6 +285,9 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
     stages,
   };
 }
+
+/** The name of a model's export-and-evaluation stage. */
+const exportStage = (name: ModelName) => `export+evaluate ${name}`;
 
 /** The splits with a smaller, seeded stratified training set: tuning compares many variants on the same budget. */
 function tuningSubset(splits: DatasetSplits, trainImages: number | undefined, seed: number): DatasetSplits {

@@ -36,6 +36,8 @@ export interface StudyDataOptions {
   readonly limit?: number;
   /** Try the official download when no EMNIST data is in the data directory. */
   readonly download: boolean;
+  /** Use the generated letters without looking for EMNIST data (`--synthetic`). */
+  readonly synthetic?: boolean;
   readonly quiet: boolean;
 }
 
@@ -64,12 +66,13 @@ async function fixtureTransfer(): Promise<{ transferData: string; transfer: Data
 
 /**
  * Chooses the study's data: official EMNIST Letters, else the case-merged ByClass letters, else
- * the official download; when none of these can be had, the generated fixture letters, said loudly.
+ * the official download; when none of these can be had (or `synthetic` asks for it), the generated
+ * fixture letters, said loudly.
  */
 export async function loadStudyData(options: StudyDataOptions): Promise<StudyData> {
   const notes: string[] = [];
-  let letters = (await tryLoad('emnist-letters', options)) ?? (await tryLoad('byclass-letters', options));
-  if (!letters && options.download) {
+  let letters = options.synthetic ? undefined : ((await tryLoad('emnist-letters', options)) ?? (await tryLoad('byclass-letters', options)));
+  if (!letters && options.download && !options.synthetic) {
     try {
       await fetchEmnist({ dataDir: options.dataDir, quiet: options.quiet });
       letters = await tryLoad('emnist-letters', options);

@@ -19,13 +19,14 @@ async function image(name: string, path: string, alt: string): Promise<ReportIma
   return { name, png: await readFile(path), alt };
 }
 
-function summary(results: StudyResults): ReportSection {
+/** One row per exported model: accuracy on each runtime and parity; the report's summary and the console's. */
+export function summaryTable(results: StudyResults, format: typeof markdownTable): string {
   const rows = results.models.map((m) => {
     const [node, web] = m.evaluations;
     return { m, node: node!, web: web! };
   });
-  const table = markdownTable(rows, [
-    { header: 'Model', value: (r) => `\`${r.m.name}.onnx\`` },
+  return format(rows, [
+    { header: 'Model', value: (r) => `${r.m.name}.onnx` },
     { header: 'Test set', value: (r) => `${r.m.dataset.name} (${r.node.count})` },
     { header: 'Accuracy (node)', value: (r) => percent(r.node.accuracy), align: 'right' },
     { header: 'Accuracy (web)', value: (r) => percent(r.web.accuracy), align: 'right' },
@@ -33,6 +34,10 @@ function summary(results: StudyResults): ReportSection {
     { header: 'Parameters', value: (r) => r.m.export.parameterCount, align: 'right' },
     { header: 'Parity', value: (r) => (r.m.parity.passed ? 'pass' : 'FAIL') },
   ]);
+}
+
+function summary(results: StudyResults): ReportSection {
+  const table = summaryTable(results, markdownTable);
   const total = results.stages.reduce((sum, s) => sum + s.seconds, 0);
   return {
     title: 'Summary',

@@ -2,8 +2,8 @@ import type { Prediction } from '@letters/inference';
 
 export type ScoreFormat = 'csv' | 'jsonl';
 
-/** The CSV header; `top_k` lists `label:probability` pairs separated by spaces, most probable first. */
-export const CSV_HEADER = 'file,label,probability,top_k\n';
+/** The CSV header; `topK` (the JSONL rows' key too) lists `label:probability` pairs separated by spaces, most probable first. */
+export const CSV_HEADER = 'file,label,probability,topK\n';
 
 /** RFC 4180 quoting: only fields with commas, quotes or line breaks are quoted. */
 function csvField(value: string): string {

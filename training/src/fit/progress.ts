@@ -3,7 +3,7 @@ import type { BatchLog, Callback, TrainingState } from './callback.ts';
 import type { EpochLog } from './history.ts';
 
 export interface ProgressBarOptions {
-  /** No bar (CI logs); the one-line epoch summaries are still printed. */
+  /** Nothing at all: no bar, no epoch summaries (`letters ... --quiet`). Without a terminal there is no bar anyway. */
   readonly quiet?: boolean;
   /** Shown before each epoch's bar, e.g. the variant name. */
   readonly label?: string;
@@ -20,7 +20,7 @@ export class ProgressBar implements Callback {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: ProgressBarOptions = {}) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.quiet ? () => {} : (options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   }
 
   onTrainBegin(state: TrainingState): void {

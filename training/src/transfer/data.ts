@@ -31,7 +31,7 @@ export interface TransferData {
  */
 export async function loadTransferData(path: string): Promise<TransferData> {
   const info = await stat(path).catch((error: unknown) => {
-    throw new LettersError(`--data ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}; give binaryalphadigits.npz, binaryalphadigs.mat or a folder holding one`);
+    throw new LettersError(`--data-dir ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}; give binaryalphadigits.npz, binaryalphadigs.mat or a folder holding one`);
   });
   let set: ImageSet;
   let files: readonly string[];
@@ -39,7 +39,7 @@ export async function loadTransferData(path: string): Promise<TransferData> {
     ({ set, files } = await readBinaryAlphaDigits(path));
   } else {
     const decode = path.endsWith('.npz') ? decodeBinaryAlphaDigitsNpz : path.endsWith('.mat') ? decodeBinaryAlphaDigitsMat : undefined;
-    if (!decode) throw new LettersError(`--data ${path}: unknown format; give the Binary AlphaDigits .npz or .mat file`);
+    if (!decode) throw new LettersError(`--data-dir ${path}: unknown format; give the Binary AlphaDigits .npz or .mat file`);
     const bytes = await readFile(path).catch((error: unknown) => {
       throw inFile(path, error);
     });

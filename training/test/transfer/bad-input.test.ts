@@ -59,7 +59,7 @@ describe('letters transfer refuses bad input before any training', () => {
   });
 
   it('a data file that does not exist, or of an unknown format', async () => {
-    expect((await failure({ data: '/nonexistent/bad.npz' })).message).toMatch(/--data \/nonexistent\/bad.npz: no such file/);
+    expect((await failure({ data: '/nonexistent/bad.npz' })).message).toMatch(/--data-dir \/nonexistent\/bad.npz: no such file/);
     const csv = join(tempDir('transfer-data'), 'letters.csv');
     await writeFile(csv, '1,2,3');
     expect((await failure({ data: csv })).message).toMatch(/unknown format.*\.npz or \.mat/);
