@@ -1,6 +1,6 @@
 // The runtime-independent part of @letters/inference's public API: the same in Node (node.ts) and in
 // browsers (browser.ts), which each add their Classifier.
-export type { ClassifierBase, ClassifierOptions as CommonClassifierOptions, ClassifyOptions, Prediction, Ranked } from './classifier/classifier.ts';
+export type { ClassifierBase, ClassifyOptions, Prediction, Ranked } from './classifier/classifier.ts';
 export { modelImages, type ModelImages, type PixelInput } from './classifier/inputs.ts';
 export { readModelInfo, type ModelInfo } from './classifier/model-info.ts';
 export { runtimePackage, type Runtime } from './adapters/types.ts';
