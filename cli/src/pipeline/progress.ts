@@ -14,6 +14,8 @@ export const STAGE_SHARES: Readonly<Record<string, number>> = {
 };
 /** Stages not listed above (each model's export and evaluation). */
 const OTHER_SHARE = 0.6;
+/** No estimate from less work than this: a stage of a second says nothing about the next hour. */
+const MIN_SECONDS_FOR_ESTIMATE = 10;
 
 const minutes = (seconds: number) => (seconds < 60 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`);
 
@@ -40,7 +42,8 @@ export class StudyProgress {
       this.secondsRun += seconds;
     }
     const elapsed = (performance.now() - this.started) / 1000;
-    const left = this.shareRun > 0 && this.shareLeft > 0 ? `, about ${minutes((this.secondsRun / this.shareRun) * this.shareLeft)} to go` : '';
+    const estimate = this.secondsRun >= MIN_SECONDS_FOR_ESTIMATE && this.shareLeft > 0;
+    const left = estimate ? `, about ${minutes((this.secondsRun / this.shareRun) * this.shareLeft)} to go` : '';
     const what = cached ? 'unchanged, reused' : `done in ${minutes(seconds)}`;
     this.log(`[stage ${this.finished}/${this.stages.length}] ${name}: ${what}; ${minutes(elapsed)} elapsed${left}`);
   }
