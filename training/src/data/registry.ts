@@ -149,11 +149,11 @@ export function listDatasets(): { name: string; description: string }[] {
 export const DATASET_NAMES: readonly string[] = Object.keys(DATASETS);
 
 /**
- * The generated fixtures: the copy an installed package carries (`fixtures/` beside its `dist/`, made
- * when it is packed), else the repository's own folder.
+ * The generated fixtures: the repository's folder in a checkout, else the copy an installed package
+ * carries (`fixtures/` beside its `dist/`, made when it is packed).
  */
-const fixturesDirs = ['../../fixtures/', '../../../fixtures/'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
-export const DEFAULT_FIXTURES_DIR = fixturesDirs.find((dir) => existsSync(dir)) ?? fixturesDirs[1]!;
+const fixturesDirs = ['../../../fixtures/', '../../fixtures/'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+export const DEFAULT_FIXTURES_DIR = fixturesDirs.find((dir) => existsSync(dir)) ?? fixturesDirs[0]!;
 
 /** Loads a registered dataset as seeded, stratified train/validation/test splits. */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<DatasetSplits> {
