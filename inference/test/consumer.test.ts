@@ -4,7 +4,8 @@
  * use the classifier from plain Node, from strict TypeScript (nodenext and bundler resolution) and
  * from a Vite app in Chromium. publint and arethetypeswrong check every tarball.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +89,23 @@ describe('a plain Node consumer', () => {
     const { version } = JSON.parse(await readFile(new URL('cli/package.json', repo), 'utf8')) as { version: string };
     const { stdout } = await run(join(project, 'node_modules/.bin/letters'), ['--version'], { cwd: project });
     expect(stdout.trim()).toBe(version);
+  });
+
+  it('serves the web demo from the installed packages (the page shipped built)', async () => {
+    const demo = spawn(join(project, 'node_modules/.bin/letters'), ['demo', '--model', model, '--port', '0', '--json'], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = once(demo, 'exit');
+    const line = await Promise.race([once(demo.stdout, 'data').then(([chunk]) => String(chunk)), exit.then(() => undefined)]);
+    if (line === undefined) throw new Error(`letters demo exited before serving: ${stderr}`);
+    const { url } = JSON.parse(line) as { url: string };
+    expect(await (await fetch(url)).text()).toContain('<canvas id="canvas"');
+    expect((await fetch(`${url}ort/ort-wasm-simd-threaded.wasm`)).headers.get('content-type')).toBe('application/wasm');
+    demo.kill('SIGINT');
+    expect((await exit)[0]).toBe(0);
   });
 });
 
