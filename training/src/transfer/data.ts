@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inFile, LettersError } from '../common/index.ts';
 import {
@@ -7,6 +7,7 @@ import {
   readBinaryAlphaDigits,
   toEmnistSize,
 } from '../data/sources/binary-alphadigits.ts';
+import { readDataFile } from '../data/limits.ts';
 import { DATASET_DEFAULTS, hashSplits } from '../data/registry.ts';
 import { stratifiedSplit, subsetImageSet } from '../data/split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from '../data/types.ts';
@@ -40,11 +41,9 @@ export async function loadTransferData(path: string): Promise<TransferData> {
   } else {
     const decode = path.endsWith('.npz') ? decodeBinaryAlphaDigitsNpz : path.endsWith('.mat') ? decodeBinaryAlphaDigitsMat : undefined;
     if (!decode) throw new LettersError(`--data-dir ${path}: unknown format; give the Binary AlphaDigits .npz or .mat file`);
-    const bytes = await readFile(path).catch((error: unknown) => {
-      throw inFile(path, error);
-    });
+    const bytes = await readDataFile(path);
     try {
-      set = toEmnistSize(decode(bytes, path));
+      set = toEmnistSize(await decode(bytes, path));
     } catch (error) {
       throw error instanceof LettersError ? error : inFile(path, error);
     }
