@@ -11,6 +11,7 @@ import { readDataFile } from '../data/limits.ts';
 import { DATASET_DEFAULTS, hashSplits } from '../data/registry.ts';
 import { stratifiedSplit, subsetImageSet } from '../data/split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from '../data/types.ts';
+import { checkSplits } from '../data/validate.ts';
 
 export interface TransferData {
   /** All images: 28x28, ink 255 on 0, labels 1-26 (class 0 unused), the input the EMNIST model expects. */
@@ -51,6 +52,7 @@ export async function loadTransferData(path: string): Promise<TransferData> {
   }
   const indices = stratifiedSplit(set.labels, DATASET_DEFAULTS.fractions, DATASET_DEFAULTS.seed);
   const sets = { train: subsetImageSet(set, indices.train), validation: subsetImageSet(set, indices.validation), test: subsetImageSet(set, indices.test) };
+  checkSplits(sets, files, { validation: DATASET_DEFAULTS.fractions.validation > 0 });
   const source: DatasetSource = {
     name: 'binaryalphadigits',
     description: `Binary AlphaDigits letters (${files.map((f) => basename(f)).join(', ')}), resized with padding to 28x28`,
