@@ -79,3 +79,15 @@ export type { TransferRow } from './transfer/cross-validate.ts';
 // --- charts, tables and progress bars, as the reports and commands draw them
 export { barChart, confusionMatrixChart, imageGrid, trainingCurves, writeChart, type Chart } from './charts/index.ts';
 export { markdownTable, progressBar, terminalTable, type Column, type Progress } from './common/index.ts';
+
+// --- statistics over seeds: means, spreads and 95% t intervals
+export {
+  excludesZero,
+  mean,
+  meanInterval,
+  pairedDifference,
+  standardDeviation,
+  studentTCdf,
+  studentTQuantile,
+  type Interval,
+} from './common/statistics.ts';

@@ -32,13 +32,24 @@ describe('runExperiment', () => {
     const result = await runExperiment(small, { data, outDir: dir, seed: 1, createTrainStep, evaluateTest: true, quiet: true });
     expect(result.epochs).toBe(2);
     expect(result.test?.count).toBe(60);
-    expect((await readdir(root)).sort()).toEqual(['small']);
+    expect((await readdir(root)).sort()).toContain('small');
     expect((await readdir(dir)).sort()).toEqual(['config.json', 'dataset.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
     const extras = await readModelExtras(dir);
     expect(extras.metrics).toEqual(result.test);
     expect(extras.config).toEqual(small);
     expect(extras.dataset).toEqual(data.source);
     expect((await loadModel(dir)).outputs[0].shape).toEqual([null, 5]);
+  });
+
+  it('trains the same weights from the same seed, with dropout and augmentation on, and other weights from another seed', async () => {
+    const noisy = { ...small, dropout: { conv: 0, dense: 0.5 }, augmentation: { rotation: 10, shift: 0.1, zoom: 0.1, shear: 5 } };
+    const weights = async (name: string, seed: number) => {
+      await runExperiment(noisy, { data, outDir: join(root, name), seed, createTrainStep, evaluateTest: false, quiet: true });
+      return readFile(join(root, name, 'weights.bin'));
+    };
+    const [a, b, c] = [await weights('seeded-a', 5), await weights('seeded-b', 5), await weights('seeded-c', 6)];
+    expect(b.equals(a)).toBe(true);
+    expect(c.equals(a)).toBe(false);
   });
 
   it('refuses a config whose class count differs from the dataset, before training', async () => {
