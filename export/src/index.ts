@@ -43,3 +43,4 @@ export {
 export type { OptimizerSpec } from './training-graph/optimizers.ts';
 export { floatValues, withWeights } from './training-graph/weights.ts';
 export { gradientRules } from './training-graph/gradients/index.ts';
+export { TrainingSession, type OrtModule, type TrainingBatch, type TrainingSessionOptions } from './training-graph/session.ts';

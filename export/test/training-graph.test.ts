@@ -6,6 +6,7 @@ import type { OptimizerSpec } from '../src/training-graph/optimizers.ts';
 import { convertToOnnx } from '../src/convert/to-onnx.ts';
 import { encodeModel } from '../src/onnx/schema.ts';
 import { withWeights } from '../src/training-graph/weights.ts';
+import { TrainingSession } from '../src/training-graph/session.ts';
 import { head, seeded, sequential, useCpuBackend } from './helpers.ts';
 
 beforeAll(useCpuBackend);
@@ -19,33 +20,14 @@ function batchOf(shape: [number, number, number], seed: number): { images: Float
   return { images, labels };
 }
 
-/** Runs `steps` steps of a training graph in onnxruntime-node; returns the state after them and the first step's loss. */
-async function runSteps(step: TrainingStepGraph, data: { images: Float32Array; labels: Int32Array }, learningRate: number, steps = 1, noise?: (shape: number[]) => Float32Array) {
-  const session = await ort.InferenceSession.create(encodeModel(step.model));
-  const state = new Map<string, ort.Tensor>(step.state.map((s) => [s.input, new ort.Tensor('float32', s.initial, [...s.dims])]));
-  let loss = NaN;
-  let accuracy = NaN;
-  for (let i = 1; i <= steps; i++) {
-    const feeds: Record<string, ort.Tensor> = {
-      [step.inputs.images]: new ort.Tensor('float32', data.images, [BATCH, ...step.imageShape]),
-      [step.inputs.labels]: new ort.Tensor('int64', BigInt64Array.from(data.labels, BigInt), [BATCH]),
-      [step.inputs.learningRate]: new ort.Tensor('float32', new Float32Array([learningRate]), []),
-      [step.inputs.step]: new ort.Tensor('float32', new Float32Array([i]), []),
-      ...Object.fromEntries(state),
-    };
-    for (const n of step.noise) {
-      const shape = n.shape.map((d) => d ?? BATCH);
-      feeds[n.input] = new ort.Tensor('float32', noise!(shape), shape);
-    }
-    const out = await session.run(feeds);
-    if (i === 1) {
-      loss = (out[step.outputs.loss]!.data as Float32Array)[0]!;
-      accuracy = (out[step.outputs.accuracy]!.data as Float32Array)[0]!;
-    }
-    for (const s of step.state) state.set(s.input, out[s.output]!);
-  }
+/** Runs `steps` steps of a training graph in onnxruntime-node; returns the state after them and the first step's loss and accuracy. */
+async function runSteps(step: TrainingStepGraph, data: { images: Float32Array; labels: Int32Array }, learningRate: number, steps = 1, random?: () => number) {
+  const session = await TrainingSession.create(ort, step, random ? { random } : {});
+  const first = await session.step({ ...data, size: BATCH }, learningRate);
+  for (let i = 1; i < steps; i++) await session.step({ ...data, size: BATCH }, learningRate);
+  const state = session.read();
   await session.release();
-  return { loss, accuracy, state: new Map([...state].map(([k, t]) => [k, t.data as Float32Array])) };
+  return { ...first, state };
 }
 
 /** The weight a state tensor holds, in tfjs layout. */
@@ -209,7 +191,8 @@ describe('dropout', () => {
     expect(step.noise.map((n) => n.shape)).toEqual([[null, 16]]);
     const noise = tf.randomUniform([BATCH, 16], 0, 1, 'float32', 11).dataSync() as Float32Array;
     const data = batchOf([4, 4, 1], 5);
-    const { state, loss } = await runSteps(step, data, 1, 1, () => noise);
+    let next = 0;
+    const { state, loss } = await runSteps(step, data, 1, 1, () => noise[next++]!);
     // The reference: the same head on the inputs dropped by hand.
     const kept = tf.mul(tf.tensor(data.images, [BATCH, 16]), tf.div(tf.cast(tf.greaterEqual(tf.tensor(noise, [BATCH, 16]), rate), 'float32'), 1 - rate));
     const reference = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: CLASSES, activation: 'softmax' })] });
