@@ -1,6 +1,7 @@
 /** `letters tune`: every variant of a grid on one split and budget, ranked; the best model saved. */
 import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import {
   checkClassCount,
   createTrainStep,
@@ -41,6 +42,8 @@ export const tune = command(
     const grid = await readGrid(args.grid);
     const budget = tuneBudget(args.budgetEpochs, args.budgetMinutes, grid.variants[0].epochs);
     const limit = positiveInteger('limit', args.limit);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.grid] });
+    await checkOutput(join(args.out, 'best'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.grid] });
     resumeHintOnInterrupt();
     const { data, log } = await prepareTraining({ ...args, limit });
     for (const variant of grid.variants) checkClassCount(variant, data, `${args.grid}: variant "${variant.name}"`);
