@@ -46,7 +46,7 @@ describe('hostile values through the real CLI', () => {
       [['score', 'file', '--model', 'm.onnx', '--out', 'folder'], '--out folder: is a folder; name a file'],
       [['train', '--threads', '1000'], `--threads 1000: use an integer from 1 to ${cores} (the cores this machine has)`],
       [['serve', 'm.onnx', '--threads', '1000'], `--threads 1000: use an integer from 1 to ${cores}`],
-      [['serve', 'm.onnx', '--batch-delay', '1e9'], '--batch-delay 1000000000: use a number from 0 to 1000 milliseconds'],
+      [['serve', 'm.onnx', '--batch-delay', '1e9'], '--batch-delay 1000000000: use a number from 0 to 5000 milliseconds'],
       [['demo', '--port', '70000'], '--port 70000: use a port number from 1 to 65535'],
     ];
     const results = await Promise.all(cases.map(([args]) => letters(args, { cwd: dir })));

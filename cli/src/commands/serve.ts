@@ -6,8 +6,8 @@ import { classifierCliOptions, loopbackHost, numberInRange, onnxModelArgument, p
 import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES, SHUTDOWN_GRACE_MS } from '../serve/server.ts';
 import { untilStopped } from '../until-stopped.ts';
 
-/** Longest --batch-delay: batching trades a few milliseconds of latency for throughput, never seconds. */
-const MAX_BATCH_DELAY_MS = 1000;
+/** Longest --batch-delay: batching trades milliseconds of latency for throughput; a delay of minutes would hold every request. */
+const MAX_BATCH_DELAY_MS = 5000;
 
 export const serve = command(
   (y) =>
