@@ -2,6 +2,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+export { readRegularFile } from './read-regular-file.ts';
+
 /** A sibling temporary name: same directory, so the final rename is atomic. */
 export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { LettersError } from '@letters/contract';
+import { readRegularFile } from '@letters/contract/node';
 import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
 import { decodeSmallPng } from './decode-png.ts';
 
@@ -24,10 +24,9 @@ export async function decodeImage(input: string | Uint8Array, limits: DecodeLimi
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    // A file's size is checked before it is read.
-    const size = typeof input === 'string' ? (await stat(input)).size : input.length;
-    if (size > maxBytes) throw new Error(`${size} bytes exceed the limit of ${maxBytes} bytes`);
-    const bytes = typeof input === 'string' ? await readFile(input) : input;
+    // Regular files only, their size checked before they are read (a symlink to /dev/zero is refused).
+    if (typeof input !== 'string' && input.length > maxBytes) throw new Error(`${input.length} bytes exceed the limit of ${maxBytes} bytes`);
+    const bytes = typeof input === 'string' ? await readRegularFile(input, maxBytes, 'image file') : input;
     return decodeSmallPng(bytes, maxPixels) ?? (await decodeWithSharp(bytes, maxPixels));
   } catch (error) {
     throw new LettersError(`${name}: cannot read the image (${describe(error)})`, { cause: error });
@@ -45,6 +44,8 @@ async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<Ra
 
 /** sharp's and fs's messages, shortened to what a user needs. */
 function describe(error: unknown): string {
+  // readRegularFile's own messages start with the path, which the caller's message already names.
+  if (error instanceof LettersError) return error.message.replace(/^.*?: (cannot read \((.*)\)$)?/, (_, all: string | undefined, reason: string | undefined) => (all ? reason! : ''));
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
