@@ -7,8 +7,10 @@ export {
   LETTER_CLASS_NAMES,
   MAX_ONNX_BYTES,
   METADATA_KEYS,
+  PRECISIONS,
+  type Precision,
   checkContract,
 } from './contract.ts';
-export { compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
+export { argmax, compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
 export { LettersError, type LettersErrorKind, type LettersErrorOptions } from './errors.ts';
 export { concatFloat32 } from './arrays.ts';
