@@ -237,3 +237,16 @@ describe('optimizers against tfjs cpu', () => {
     });
   }
 });
+
+test('MaxPool gives a tied window gradient to its first maximum only, as tfjs does', async () => {
+  // A blank image: every conv output is its bias, so every pooling window is one big tie.
+  const model = sequential([6, 6, 1], [conv({ activation: 'relu', biasInitializer: 'ones' }), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(), head(CLASSES)]);
+  const step = buildTrainingStep(model, { optimizer: { name: 'sgd' } });
+  const data = { images: new Float32Array(BATCH * 36), labels: Int32Array.from({ length: BATCH }, (_, i) => i % CLASSES) };
+  const { state } = await runSteps(step, data, 1);
+  const images = tf.zeros([BATCH, 6, 6, 1]);
+  const { grads } = tf.variableGrads(() => tfjsLoss(model, images, tf.tensor1d(data.labels, 'int32')), model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const bias = step.state.find((s) => s.role === 'weight' && s.weight.endsWith('/bias') && s.dims[0] === 3)!;
+  const ours = tf.sub(tf.tensor(bias.initial), tf.tensor(state.get(bias.input)!));
+  expect(relativeDiff(ours, grads[model.weights[bias.tfjs!.index]!.name]!)).toBeLessThan(1e-5);
+});
