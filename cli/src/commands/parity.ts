@@ -10,27 +10,11 @@ import { initBackend, loadDataset, terminalTable } from '@letters/training';
 import { command, printJson } from '../command.ts';
 import { tfjsProbabilities } from '../tfjs-reference.ts';
 import { onnxModelArgument, positiveInteger, tolerance, toleranceOption } from '../options.ts';
-import { MIN_RUNTIME_AGREEMENT, runtimeTable, type RuntimeRow } from '../parity/runtime-table.ts';
+import { notRunLines, RUNTIME_COLUMNS } from '../parity/runtime-columns.ts';
+import { MIN_RUNTIME_AGREEMENT, runtimeTable } from '../parity/runtime-table.ts';
 import { backendOptions, dataDirOption, datasetList, datasetOption } from '../training-options.ts';
 
 const percent = (x: number | undefined) => (x === undefined ? '' : `${(100 * x).toFixed(2)}%`);
-const ms = (x: number | undefined) => (x === undefined ? '' : x < 10 ? x.toFixed(2) : x.toFixed(0));
-
-/** The model x precision x runtime table, as the CLI and the report print it. */
-export function runtimeRowsTable(rows: readonly RuntimeRow[]): string {
-  return terminalTable(rows, [
-    { header: 'model', value: (r) => r.model },
-    { header: 'precision', value: (r) => r.precision },
-    { header: 'runtime', value: (r) => r.runtime },
-    { header: 'size (KB)', value: (r) => (r.bytes / 1024).toFixed(1), align: 'right' },
-    { header: 'accuracy', value: (r) => (r.unavailable ? 'not run (see the line below)' : percent(r.accuracy)) },
-    { header: 'agreement with native', value: (r) => percent(r.nativeAgreement), align: 'right' },
-    { header: 'agreement with fp32', value: (r) => percent(r.floatAgreement), align: 'right' },
-    { header: 'max |diff| from native', value: (r) => r.maxAbsDiff?.toExponential(1) ?? '', align: 'right' },
-    { header: 'cold (ms)', value: (r) => ms(r.coldMs), align: 'right' },
-    { header: 'warm (ms)', value: (r) => ms(r.warmMs), align: 'right' },
-  ]);
-}
 
 export const parity = command(
   (cli) =>
@@ -72,9 +56,8 @@ export const parity = command(
       const failed = rows.filter((r) => r.nativeAgreement !== undefined && !(r.nativeAgreement >= minAgreement && Number.isFinite(r.maxAbsDiff)));
       if (args.json) printJson({ inputs: inputs.description, minAgreement, rows, passed: failed.length === 0 });
       else {
-        const notRun = rows.filter((r) => r.unavailable).map((r) => `${r.model} on ${r.runtime}: not run: ${r.unavailable}`);
         const verdict = `${failed.length === 0 ? 'PASS' : 'FAIL'}: every runtime agrees with native on >= ${percent(minAgreement)} of argmaxes`;
-        process.stdout.write(`${[inputs.description, runtimeRowsTable(rows), ...notRun, verdict].join('\n')}\n`);
+        process.stdout.write(`${[inputs.description, terminalTable(rows, RUNTIME_COLUMNS), ...notRunLines(rows), verdict].join('\n')}\n`);
       }
       if (failed.length > 0) {
         const worst = failed[0]!;
