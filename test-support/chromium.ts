@@ -1,34 +1,20 @@
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from '@letters/web-demo';
 import { tempDir } from './temp-dir.ts';
-
-/** Debian's Chromium; CI installs it with `apt-get install -y chromium` when missing. */
-export const CHROMIUM = process.env.LETTERS_CHROMIUM ?? '/usr/bin/chromium';
-
-/**
- * Without the networking flags Chromium keeps trying hosts this network cannot reach; a fresh profile
- * keeps runs independent.
- */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Browser {
   readonly context: BrowserContext;
   close(): Promise<void>;
 }
 
-/** Real headless Chromium with a fresh user-data directory, removed after the test file's tests (once closed). */
+/**
+ * Real headless Chromium (Debian's; CI installs it with `apt-get install -y chromium` when missing) with the
+ * flags of the runtime runner and a fresh user-data directory, removed after the test file's tests (once closed). */
 export async function launchChromium(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(tempDir('chromium'), {
-    executablePath: CHROMIUM,
+    executablePath: DEFAULT_CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1000, height: 660 },
     hasTouch: true,
     deviceScaleFactor: 1,

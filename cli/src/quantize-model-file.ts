@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { IMAGE_SIZE, LettersError, METADATA_KEYS } from '@letters/contract';
-import { checkOutput, isLettersOnnx, writeFileAtomic } from '@letters/contract/node';
+import { IMAGE_SIZE, LettersError, MAX_ONNX_BYTES, METADATA_KEYS } from '@letters/contract';
+import { checkOutput, isLettersOnnx, readRegularFile, writeFileAtomic } from '@letters/contract/node';
 import { decodeModel, quantizeOnnx, type QuantizeOptions, type QuantizeReport } from '@letters/export';
 import { modelImages } from '@letters/inference';
-import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type ImageSet } from '@letters/training';
+import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type DatasetSplits, type ImageSet } from '@letters/training';
 
 export interface QuantizeFileOptions extends Pick<QuantizeOptions, 'to' | 'method' | 'dynamic' | 'fp16Arithmetic' | 'maxAccuracyLoss'> {
   /** The dataset whose training images calibrate and whose test images verify (default: the model's own). */
@@ -38,16 +37,17 @@ function trainingDataset(bytes: Uint8Array, model: string): string {
 }
 
 /**
- * Quantizes an ONNX file to `out`, calibrated on the dataset's training images and verified on its
+ * Quantizes an ONNX file to `out`, calibrated on the splits' training images and verified on their
  * test images; written atomically, and only when the verification passes.
  */
-export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
-  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters wrote', recognise: isLettersOnnx }, { inputs: [model] });
-  const bytes = await readFile(model).catch((error: NodeJS.ErrnoException) => {
-    throw new LettersError(`${model}: cannot read the model (${error.code ?? error.message}); pass an ONNX file from letters export`, { cause: error });
-  });
-  const dataset = options.dataset ?? trainingDataset(bytes, model);
-  const splits = await loadDataset(dataset, { dataDir: options.dataDir });
+export async function quantizeWithSplits(
+  model: string,
+  bytes: Uint8Array,
+  out: string,
+  splits: Pick<DatasetSplits, 'train' | 'test' | 'source'>,
+  options: QuantizeFileOptions,
+): Promise<QuantizeFileReport> {
+  const dataset = splits.source.name;
   const test = options.testLimit ? stratifiedSample(splits.test, options.testLimit, DATASET_DEFAULTS.seed) : splits.test;
   if (test.count === 0) throw new LettersError(`--calibration ${dataset}: the dataset has no test images to verify on`);
   const calibration = stratifiedSample(splits.train, options.calibrationImages ?? DEFAULT_CALIBRATION_IMAGES, DATASET_DEFAULTS.seed);
@@ -68,4 +68,12 @@ export async function quantizeModelFile(model: string, out: string, options: Qua
     throw new LettersError(`${out}: cannot write the ONNX file (${error.message}); choose another -o path`, { cause: error });
   });
   return { ...report, model, output: out, dataset };
+}
+
+/** `letters quantize`: reads the model, loads the dataset (default: the model's own) and quantizes. */
+export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
+  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters wrote', recognise: isLettersOnnx }, { inputs: [model] });
+  const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file');
+  const dataset = options.dataset ?? trainingDataset(bytes, model);
+  return quantizeWithSplits(model, bytes, out, await loadDataset(dataset, { dataDir: options.dataDir }), options);
 }

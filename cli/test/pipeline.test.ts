@@ -27,6 +27,7 @@ const REPORT_SECTIONS = [
   'Tuning: each technique against the convnet baseline',
   'Tuned model',
   'Native and web inference parity',
+  'Precisions and runtimes',
   'Transfer to Binary AlphaDigits',
   'Throughput',
   'Environment',
@@ -82,6 +83,20 @@ describe('letters pipeline', () => {
     expect(first.transfer.rows.map((r) => r.method)).toEqual(['zero-shot', 'feature-extraction', 'fine-tune', 'scratch']);
   });
 
+  it('quantizes the tuned model to every precision and runs each on the Node runtimes, or says why not', async () => {
+    const precisions = first.precisions!;
+    expect(precisions.outcomes.map((o) => o.precision)).toEqual(['fp32', 'fp16', 'int8']);
+    for (const outcome of precisions.outcomes) {
+      // A quantization is written only when verified; on toy data it may be refused instead, with the measured loss.
+      expect(existsSync(outcome.file)).toBe(outcome.refused === undefined);
+      if (outcome.refused) expect(outcome.refused).toMatch(/points of test accuracy/);
+      const rows = precisions.rows.filter((r) => r.precision === outcome.precision);
+      expect(rows.map((r) => r.runtime)).toEqual(outcome.refused ? [] : ['onnxruntime-node (CPU)', 'onnxruntime-web wasm (Node)']);
+      for (const row of rows) expect(row.nativeAgreement).toBeGreaterThanOrEqual(0.999);
+    }
+    expect(precisions.outcomes.find((o) => o.precision === 'fp16')!.refused).toBeUndefined();
+  });
+
   it('writes a report with every section, the synthetic banner and its images', async () => {
     const markdown = await readFile(join(options.out, 'report', 'index.md'), 'utf8');
     const html = await readFile(join(options.out, 'report', 'index.html'), 'utf8');
@@ -97,7 +112,7 @@ describe('letters pipeline', () => {
   it('reports each stage as one progress line: stage k of n, time elapsed, time to go', () => {
     const progress = logged.filter((line) => line.startsWith('[stage '));
     expect(progress.map((line) => /^\[stage (\d+)\/(\d+)\]/.exec(line)!.slice(1).join('/'))).toEqual(
-      Array.from({ length: 8 }, (_, i) => `${i + 1}/8`),
+      Array.from({ length: 9 }, (_, i) => `${i + 1}/9`),
     );
     expect(progress.every((line) => / elapsed/.test(line))).toBe(true);
     // Once stages have run for a while, the time left is estimated on every line, until nothing is left.
@@ -137,6 +152,6 @@ describe('letters pipeline', () => {
 
     const changed = await runStudy({ ...options, profile: { ...TINY, tuneEpochs: 2 } });
     const rerun = changed.stages.filter((s) => !s.cached).map((s) => s.name);
-    expect(rerun).toEqual(['tune', 'transfer', 'export+evaluate tuned', 'export+evaluate transfer']);
+    expect(rerun).toEqual(['tune', 'transfer', 'export+evaluate tuned', 'export+evaluate transfer', 'precisions tuned']);
   });
 });

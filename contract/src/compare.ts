@@ -36,6 +36,14 @@ export function argmax(row: Float32Array): number {
   return best;
 }
 
+/** Share of the [count, classes] rows whose argmax is the row's label. */
+export function accuracyOf(probabilities: Float32Array, labels: ArrayLike<number>): number {
+  const classes = probabilities.length / labels.length;
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (argmax(probabilities.subarray(i * classes, (i + 1) * classes)) === labels[i]) correct++;
+  return labels.length > 0 ? correct / labels.length : NaN;
+}
+
 /** Sort key: NaN (a broken input) is worse than any difference. */
 const severity = (diff: number) => (Number.isNaN(diff) ? Infinity : diff);
 

@@ -11,6 +11,6 @@ export {
   type Precision,
   checkContract,
 } from './contract.ts';
-export { argmax, compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
+export { accuracyOf, argmax, compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
 export { LettersError, type LettersErrorKind, type LettersErrorOptions } from './errors.ts';
 export { concatFloat32 } from './arrays.ts';

@@ -4,3 +4,4 @@ export { parityFromDataset, loadParityImages, computeParityBatch, PARITY_BATCH_S
 export { loadCatalog, type ModelCatalog, type ServedModel } from './models.ts';
 export { buildPage, buildIsStale } from './build.ts';
 export type { DemoModel, ModelList, ParityBatch, ParityResult } from '../src/api.ts';
+export { runInChromium, BROWSER_PROVIDERS, CHROMIUM_ARGS, DEFAULT_CHROMIUM, type BrowserModel, type BrowserProvider, type BrowserRun, type ChromiumRunOptions } from './chromium-runtimes.ts';

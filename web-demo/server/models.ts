@@ -49,6 +49,8 @@ async function readModel(path: string, id: string): Promise<ServedModel> {
     url: `models/${encodeURIComponent(id)}.onnx`,
     labels: info.labels,
     sizeBytes: bytes.byteLength,
+    precision: info.precision,
+    family: basename(path).replace(/\.onnx$/i, '').replace(/\.(fp16|int8)$/, ''),
     description: describe(info),
     path,
   };

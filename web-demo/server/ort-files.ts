@@ -16,14 +16,25 @@ export const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 } as const;
 
-/** The threaded SIMD build is the only one onnxruntime-web 1.30's wasm backend loads: glue script + binary. */
+/**
+ * The threaded SIMD build is the only one onnxruntime-web 1.30's wasm backend loads: glue script + binary.
+ * The runtime page of `letters parity --browser` also loads onnxruntime-web's unbundled ESM entries
+ * (wasm, and webgpu: the default JSEP import breaks int8 models, onnxruntime #32578) and the
+ * WebGPU build's runtime files.
+ */
 const files: Record<string, string> = {
   'ort-wasm-simd-threaded.mjs': 'text/javascript',
   'ort-wasm-simd-threaded.wasm': 'application/wasm',
+  'ort.wasm.min.mjs': 'text/javascript',
+  'ort.webgpu.min.mjs': 'text/javascript',
+  'ort-wasm-simd-threaded.asyncify.mjs': 'text/javascript',
+  'ort-wasm-simd-threaded.asyncify.wasm': 'application/wasm',
+  'ort-wasm-simd-threaded.jsep.mjs': 'text/javascript',
+  'ort-wasm-simd-threaded.jsep.wasm': 'application/wasm',
 };
 
 function ortFile(name: string): string {
-  return fileURLToPath(import.meta.resolve(`onnxruntime-web/${name}`));
+  return fileURLToPath(new URL(name, import.meta.resolve('onnxruntime-web/wasm')));
 }
 
 /** Serves onnxruntime-web's runtime files from the installed package, so the page runs offline. */

@@ -11,6 +11,10 @@ export interface DemoModel {
   /** Class name of each output index, from the model's `letters.labels` metadata. */
   readonly labels: readonly string[];
   readonly sizeBytes: number;
+  /** fp32 as exported; fp16 or int8 from `letters quantize` (the `letters.precision` metadata). */
+  readonly precision: 'fp32' | 'fp16' | 'int8';
+  /** The name without a precision suffix: `tuned.int8` and `tuned` are the same model in two precisions. */
+  readonly family: string;
   /** One line on where the model came from (dataset, test accuracy), when its metadata says. */
   readonly description: string;
 }

@@ -13,6 +13,10 @@ const parityPage = params.has('parity');
 const runtime = runtimeSettings();
 const statusLine = $<HTMLParagraphElement>('status');
 const modelSelect = $<HTMLSelectElement>('model');
+const precisionSelect = $<HTMLSelectElement>('precision');
+const providerSelect = $<HTMLSelectElement>('provider');
+/** Where the model runs: onnxruntime-web's WebAssembly or WebGPU execution provider. */
+type Provider = 'wasm' | 'webgpu';
 const predictions = new PredictionsView($<HTMLOListElement>('predictions'));
 const inputPreview = $<HTMLCanvasElement>('input-preview');
 const sourceLabel = $<HTMLSpanElement>('source');
@@ -23,6 +27,7 @@ const modeLink = $<HTMLAnchorElement>('mode-link');
 interface LoadedModel {
   readonly info: DemoModel;
   readonly classifier: Classifier;
+  readonly provider: Provider;
 }
 let model: LoadedModel | undefined;
 /** What is classified: the drawing, or the original pixels of an opened image file. */
@@ -74,7 +79,7 @@ async function classify(): Promise<void> {
   const top = current.classifier.rank(probabilities, 1, 5)[0]!.topK;
   predictions.show(top);
   window.__letters = { probabilities: Array.from(probabilities), top, source: source.name, modelId: current.info.id };
-  setStatus([current.info.name, current.info.description, `${elapsed.toFixed(1)} ms per run`].filter(Boolean).join(' · '));
+  setStatus([current.info.name, current.info.description, modelFacts(current), `${elapsed.toFixed(1)} ms per prediction`].filter(Boolean).join(' · '));
 }
 
 /**
@@ -171,28 +176,61 @@ async function fetchJson<T>(url: string): Promise<T> {
   return body;
 }
 
-async function selectModel(list: ModelList, id: string): Promise<void> {
+/** Size, precision and execution provider of the loaded model, for the status line. */
+const modelFacts = (current: LoadedModel) =>
+  `${current.info.precision}, ${(current.info.sizeBytes / 1024).toFixed(0)} KB on ${current.provider === 'webgpu' ? 'WebGPU' : 'WebAssembly'}`;
+
+/** Whether this browser offers a WebGPU adapter: the WebGPU choice is enabled only then, and says why not otherwise. */
+async function offerWebGpu(): Promise<void> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  const option = providerSelect.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+  option.disabled = !adapter;
+  option.textContent = adapter ? 'WebGPU' : `WebGPU (not available: ${gpu ? 'no adapter' : 'this browser has no WebGPU'})`;
+}
+
+/** The precisions of the chosen model's family (e.g. tuned, tuned.fp16, tuned.int8), for the precision picker. */
+function showPrecisions(list: ModelList, info: DemoModel): void {
+  const siblings = list.models.filter((m) => m.family === info.family);
+  precisionSelect.replaceChildren(
+    ...siblings.map((m) => {
+      const option = document.createElement('option');
+      option.value = m.id;
+      option.textContent = `${m.precision} · ${(m.sizeBytes / 1024).toFixed(0)} KB`;
+      return option;
+    }),
+  );
+  precisionSelect.value = info.id;
+}
+
+async function selectModel(list: ModelList, id: string, provider: Provider = model?.provider ?? 'wasm'): Promise<void> {
   const info = list.models.find((m) => m.id === id) ?? list.models.find((m) => m.id === list.defaultId)!;
   modelSelect.value = info.id;
-  modelSelect.disabled = true;
+  providerSelect.value = provider;
+  showPrecisions(list, info);
+  for (const select of [modelSelect, precisionSelect, providerSelect]) select.disabled = true;
   document.body.dataset.state = 'loading';
   setStatus(`Loading ${info.name}…`);
   const previous = model;
   model = undefined;
   await previous?.classifier.close();
   try {
-    const classifier = await Classifier.create(new URL(info.url, document.baseURI).href, { wasmPaths: runtime.wasmPaths, threads: runtime.threads });
-    model = { info, classifier };
+    const classifier = await Classifier.create(new URL(info.url, document.baseURI).href, {
+      wasmPaths: runtime.wasmPaths,
+      threads: runtime.threads,
+      executionProvider: provider,
+    });
+    model = { info, classifier, provider };
     modelSelect.title = info.description;
     const url = new URL(location.href);
     url.searchParams.set('model', info.id);
     history.replaceState(null, '', url);
-    setStatus(`${info.name} loaded`);
+    setStatus(`${info.name} loaded (${modelFacts(model)})`);
     modeLink.href = parityPage ? `./?model=${encodeURIComponent(info.id)}` : `./?parity&model=${encodeURIComponent(info.id)}`;
     await (parityPage ? runParityPage(model) : classify());
     document.body.dataset.state = 'ready';
   } finally {
-    modelSelect.disabled = false;
+    for (const select of [modelSelect, precisionSelect, providerSelect]) select.disabled = false;
   }
 }
 
@@ -246,6 +284,13 @@ async function start(): Promise<void> {
   modelSelect.addEventListener('change', () => {
     selectModel(list, modelSelect.value).catch(fail);
   });
+  precisionSelect.addEventListener('change', () => {
+    selectModel(list, precisionSelect.value).catch(fail);
+  });
+  providerSelect.addEventListener('change', () => {
+    selectModel(list, modelSelect.value, providerSelect.value as Provider).catch(fail);
+  });
+  await offerWebGpu();
   await selectModel(list, params.get('model') ?? list.defaultId);
 }
 

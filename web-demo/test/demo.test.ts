@@ -14,7 +14,7 @@ import { parityFromDataset, PARITY_BATCH_SIZE } from '../server/parity.ts';
 import { startDemoServer, type DemoServer } from '../server/serve.ts';
 import { launchChromium, type Browser } from '../../test-support/chromium.ts';
 import { drawStrokes, GLYPHS, settled, touchStrokes } from './helpers/draw.ts';
-import { convnetModel, trainFixtureModel } from './helpers/model.ts';
+import { convnetModel, quantizedFixtureModel, trainFixtureModel } from './helpers/model.ts';
 import { LETTERS_BIN } from '../../test-support/letters-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
@@ -35,8 +35,9 @@ beforeAll(async () => {
   tuned = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-tuned', 10);
   baseline = await trainFixtureModel(inject('fixtures'), dir, 'fixtures-baseline', 2);
   const convnet = await convnetModel(dir, 'untrained-convnet');
+  const tunedInt8 = await quantizedFixtureModel(inject('fixtures'), tuned, 'int8');
   server = await startDemoServer({
-    models: [baseline, tuned, convnet],
+    models: [baseline, tuned, convnet, tunedInt8],
     port: 0,
     quiet: true,
     parity: parityFromDataset({ dataset: 'letters-sample', dataDir: inject('sharedData') }),
@@ -86,7 +87,9 @@ describe('letters demo in Chromium', () => {
       'fixtures-baseline',
       'fixtures-tuned (default)',
       'untrained-convnet',
+      'fixtures-tuned.int8',
     ]);
+    expect(await page.locator('#precision option').allTextContents()).toEqual([expect.stringMatching(/^fp32 · \d+ KB$/), expect.stringMatching(/^int8 · \d+ KB$/)]);
     // Offline: every request went to the demo server, the wasm binary included.
     expect(requests.every((url) => url.startsWith(server.url))).toBe(true);
     expect(requests.some((url) => url.endsWith('/ort/ort-wasm-simd-threaded.wasm'))).toBe(true);
@@ -184,6 +187,29 @@ describe('letters demo in Chromium', () => {
       await page.close();
       await synthetic.close();
     }
+  });
+
+  it('offers the int8 precision and WebGPU: the same letter, with size and time per prediction shown', async () => {
+    const { page } = await openPage();
+    await drawStrokes(page, GLYPHS.T!);
+    await settled(page);
+    const fp32 = await pageState(page);
+    await page.locator('#precision').selectOption('fixtures-tuned.int8');
+    await page.waitForFunction(() => window.__letters?.modelId === 'fixtures-tuned.int8' && document.body.dataset.state === 'ready');
+    const int8 = await pageState(page);
+    expect(int8.top[0]!.label).toBe(fp32.top[0]!.label);
+    expect(await page.locator('#status').innerText()).toMatch(/int8, \d+ KB on WebAssembly · \d+\.\d ms per prediction/);
+    // Headless Chromium offers WebGPU through SwiftShader (--enable-unsafe-webgpu, a page on loopback).
+    expect(await page.locator('#provider option[value="webgpu"]').isDisabled()).toBe(false);
+    await page.locator('#provider').selectOption('webgpu');
+    // SwiftShader compiles its shaders on the CPU: the first WebGPU session takes tens of seconds on a busy machine.
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading' && /WebGPU|error/i.test(document.getElementById('status')!.textContent!), undefined, { timeout: 180_000 });
+    expect(await page.locator('#status').innerText()).toMatch(/int8, \d+ KB on WebGPU/);
+    await settled(page);
+    const webgpu = await pageState(page);
+    expect(webgpu.top[0]!.label).toBe(int8.top[0]!.label);
+    expect(maxAbsDiff(webgpu.probabilities, int8.probabilities)).toBeLessThan(0.05);
+    await page.close();
   });
 
   it('switches models and clears the pad', async () => {

@@ -54,8 +54,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./evaluate.ts')).evaluate,
   },
   {
-    usage: 'parity <model>',
-    describe: 'Run the same inputs through onnxruntime-node, onnxruntime-web and (with --tfjs) tfjs, and compare the probabilities',
+    usage: 'parity <models..>',
+    describe: 'Run the same inputs through onnxruntime-node, onnxruntime-web and (with --tfjs) tfjs, and compare the probabilities; with --browser or one file per precision, also Chromium wasm and WebGPU, as one table',
     load: async () => (await import('./parity.ts')).parity,
   },
   {

@@ -22,6 +22,7 @@ export const pipeline = command(
       })
       .conflicts('synthetic', 'data-dir')
       .option('grid', gridOption('Tuning grid file'))
+      .option('browser', { type: 'boolean', default: true, describe: "Run the tuned model's precisions in Chromium too, on wasm and WebGPU (--no-browser: Node runtimes only)" })
       .option('seed', seedOption(DATASET_DEFAULTS.seed, 'Seed of splits, weights, shuffles and augmentation'))
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
@@ -44,6 +45,7 @@ export const pipeline = command(
       download: args.download,
       synthetic: args.synthetic,
       grid: args.grid,
+      browser: args.browser,
       quiet: args.quiet || args.json,
       log,
     });

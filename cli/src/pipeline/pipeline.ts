@@ -41,6 +41,7 @@ import { studyEnvironment, type StudyEnvironment } from './environment.ts';
 import { StudyProgress } from './progress.ts';
 import { StageCache, type StageOutcome } from './stage-cache.ts';
 import { loadStudyData, type StudyData } from './study-data.ts';
+import { precisionFiles, precisionStudy, type PrecisionResults } from './precisions.ts';
 
 /** The study's results, beside its models in the output folder; `letters report` reads them. */
 export const RESULTS_FILE = 'results.json';
@@ -80,6 +81,8 @@ export interface PipelineOptions {
   /** Run on the generated letters without looking for EMNIST data. */
   readonly synthetic?: boolean;
   readonly grid: string;
+  /** Also run the tuned model's precisions in Chromium (wasm and WebGPU); default false. */
+  readonly browser?: boolean;
   readonly quiet: boolean;
   readonly log: (line: string) => void;
 }
@@ -119,6 +122,8 @@ export interface StudyResults {
   readonly tuned: ExperimentResult & { readonly dir: string };
   readonly transfer: TransferReport;
   readonly models: readonly ModelResult[];
+  /** The tuned model in every precision on every runtime (absent in results from before this stage existed). */
+  readonly precisions?: PrecisionResults;
   readonly stages: readonly { readonly name: string; readonly cached: boolean; readonly seconds: number }[];
 }
 
@@ -136,7 +141,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const { out, profile, seed, log } = options;
   const cache = new StageCache(join(out, 'stages'));
   const stages: { name: string; cached: boolean; seconds: number }[] = [];
-  const progress = new StudyProgress(['inspect', 'seed-table', 'tune', 'transfer', ...MODEL_NAMES.map(exportStage)], log);
+  const progress = new StudyProgress(['inspect', 'seed-table', 'tune', 'transfer', ...MODEL_NAMES.map(exportStage), PRECISION_STAGE], log);
   const stage = async <T>(outcome: Promise<StageOutcome<T>>, name: string): Promise<StageOutcome<T>> => {
     const done = await outcome;
     stages.push({ name, cached: done.cached, seconds: done.seconds });
@@ -245,6 +250,16 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
     );
     models.push(done.result);
   }
+  const browser = options.browser ?? false;
+  const precisions = await stage(
+    cache.run({
+      name: 'precisions-tuned',
+      inputs: { model: dirs.tuned.key, data: letters.source.hash, images: profile.parityImages, browser },
+      outputs: precisionFiles,
+      run: () => precisionStudy(join(out, 'tuned.onnx'), letters, { images: profile.parityImages, browser, seed }),
+    }),
+    PRECISION_STAGE,
+  );
 
   return {
     options: { profile: options.profileName, seed, out, grid: options.grid },
@@ -264,9 +279,13 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
     tuned,
     transfer: transfer.result,
     models,
+    precisions: precisions.result,
     stages,
   };
 }
+
+/** The tuned model quantized to every precision and run on every runtime. */
+const PRECISION_STAGE = 'precisions tuned';
 
 /** The name of a model's export-and-evaluation stage. */
 const exportStage = (name: ModelName) => `export+evaluate ${name}`;

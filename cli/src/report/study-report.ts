@@ -10,6 +10,7 @@ import {
   tuneColumns,
 } from '@letters/training';
 import { runtimePackage } from '@letters/inference';
+import { RUNTIME_COLUMNS } from '../parity/runtime-columns.ts';
 import type { ModelResult, StudyResults } from '../pipeline/pipeline.ts';
 import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
 import { writeReport, type Report, type ReportImage, type ReportSection } from './report-writer.ts';
@@ -168,6 +169,31 @@ function paritySection(models: readonly ModelResult[]): ReportSection {
   };
 }
 
+function precisionSection(results: StudyResults): ReportSection {
+  const precisions = results.precisions;
+  if (!precisions) return { title: 'Precisions and runtimes', markdown: 'Not run: these results are from before the precision stage (run `letters pipeline` again).' };
+  const refused = precisions.outcomes.filter((o) => o.refused).map((o) => `- ${o.precision}: refused by \`letters quantize\`: ${o.refused}`);
+  const verified = precisions.outcomes.flatMap((o) =>
+    o.report ? [`- ${o.precision} (${o.report.mode}${o.report.method ? `, ${o.report.method} calibration` : ''}): ${percent(o.report.sizeRatio)} of the float32 file, ` +
+      `${o.report.check.accuracyLoss.toFixed(2)} points of accuracy lost and ${percent(o.report.check.argmaxAgreement)} argmax agreement on ${o.report.check.count} test images (onnxruntime-node, before writing)`] : [],
+  );
+  return {
+    title: 'Precisions and runtimes',
+    markdown: [
+      `The tuned model as exported (fp32) and made smaller by \`letters quantize\` (fp16: float16 weights; int8: QDQ, per-channel int8 weights, uint8 activations calibrated on training images), ` +
+        `each run on the same ${precisions.images} real test images on every runtime${precisions.browser ? ', Chromium included' : ' in Node (the study ran with --no-browser)'}. ` +
+        'Agreement with native compares each runtime with onnxruntime-node on the same file; agreement with fp32 compares it with the float32 model on onnxruntime-node. ' +
+        'Cold: loading the model and the first single-image prediction; warm: the median single-image prediction after it.',
+      '',
+      ...verified,
+      ...refused,
+      '',
+      markdownTable(precisions.rows, RUNTIME_COLUMNS),
+      ...(precisions.notRun.length > 0 ? ['', ...precisions.notRun.map((line) => `- ${line}`)] : []),
+    ].join('\n'),
+  };
+}
+
 async function transferSection(results: StudyResults): Promise<ReportSection> {
   const t = results.transfer;
   const out = results.options.out;
@@ -258,6 +284,7 @@ export async function writeStudyReport(results: StudyResults): Promise<{ markdow
       await tuningSection(results),
       await tunedSection(results),
       paritySection(results.models),
+      precisionSection(results),
       await transferSection(results),
       throughputSection(results),
       environmentSection(results),

@@ -1,8 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { METADATA_KEYS } from '../contract.ts';
-
-/** Largest ONNX file searched for the letters metadata (letters models are a few MB). */
-const MAX_ONNX_BYTES = 1 << 30;
+import { MAX_ONNX_BYTES, METADATA_KEYS } from '../contract.ts';
 
 /** Whether `path` is an ONNX file letters exported: it carries the `letters.labels` metadata entry. */
 export async function isLettersOnnx(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 /** A quantized model checked against its float32 model on labelled test images, before it is written. */
-import { argmax, compareOutputs, OUTPUT_NAME } from '@letters/contract';
+import { accuracyOf, compareOutputs, OUTPUT_NAME } from '@letters/contract';
 import { runAll, type ModelInputs } from './run-batches.ts';
 
 export interface LabelledInputs extends ModelInputs {
@@ -23,15 +23,6 @@ export interface QuantizationCheck {
   readonly passed: boolean;
 }
 
-function accuracy(probabilities: Float32Array, labels: Uint8Array): number {
-  const classes = probabilities.length / labels.length;
-  let correct = 0;
-  labels.forEach((label, i) => {
-    if (argmax(probabilities.subarray(i * classes, (i + 1) * classes)) === label) correct++;
-  });
-  return correct / labels.length;
-}
-
 /** Both models on onnxruntime-node over the same test images: accuracies, agreement and the verdict. */
 export async function verifyQuantized(
   floatModel: Uint8Array,
@@ -42,8 +33,8 @@ export async function verifyQuantized(
   const expected = await runAll(floatModel, test, OUTPUT_NAME);
   const actual = await runAll(quantized, test, OUTPUT_NAME);
   const comparison = compareOutputs(['float32', 'quantized'], expected, actual, expected.length / test.count);
-  const floatAccuracy = accuracy(expected, test.labels);
-  const quantizedAccuracy = accuracy(actual, test.labels);
+  const floatAccuracy = accuracyOf(expected, test.labels);
+  const quantizedAccuracy = accuracyOf(actual, test.labels);
   const accuracyLoss = 100 * (floatAccuracy - quantizedAccuracy);
   return {
     count: test.count,

@@ -9,11 +9,14 @@ export interface OrtBinding {
   tensor(data: Float32Array, dims: readonly number[]): Tensor;
 }
 
-/** onnxruntime-web's WebAssembly backend: the same in Node (its node build) and in browsers (its wasm build). */
-export function wasmBinding(ort: typeof import('onnxruntime-web')): OrtBinding {
+/**
+ * onnxruntime-web's WebAssembly backend: the same in Node (its node build) and in browsers (its wasm build);
+ * or, in browsers, its WebGPU backend (its webgpu build).
+ */
+export function wasmBinding(ort: typeof import('onnxruntime-web'), executionProvider: 'wasm' | 'webgpu' = 'wasm'): OrtBinding {
   return {
     runtime: 'web',
-    create: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
+    create: (bytes) => ort.InferenceSession.create(bytes, { executionProviders: [executionProvider], graphOptimizationLevel: 'all' }),
     tensor: (data, dims) => new ort.Tensor('float32', data, dims),
   };
 }

@@ -1,4 +1,4 @@
-import { LettersError, METADATA_KEYS } from '@letters/contract';
+import { LettersError, METADATA_KEYS, PRECISIONS, type Precision } from '@letters/contract';
 import { readOnnxHeader } from './onnx-header.ts';
 
 /** What an exported model says about itself (the `letters.*` metadata keys of the ONNX contract). */
@@ -13,6 +13,8 @@ export interface ModelInfo {
   readonly testMetrics?: Readonly<Record<string, unknown>>;
   readonly sourceModelHash?: string;
   readonly toolkitVersion?: string;
+  /** `letters.precision`: fp32 unless `letters quantize` made the model. */
+  readonly precision: Precision;
   /** All metadata entries as stored. */
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -61,6 +63,7 @@ export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
     testMetrics: parse(METADATA_KEYS.testMetrics, isObject),
     sourceModelHash: metadata[METADATA_KEYS.sourceModelHash],
     toolkitVersion: metadata[METADATA_KEYS.toolkitVersion],
+    precision: PRECISIONS.find((p) => p === metadata[METADATA_KEYS.precision]) ?? 'fp32',
     metadata,
   };
 }

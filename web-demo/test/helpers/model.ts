@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { exportToOnnx } from '@letters/export';
+import { exportToOnnx, quantizeOnnx } from '@letters/export';
 import { LETTER_CLASS_NAMES } from '@letters/contract';
 import { buildModel, CONVNET_MODEL, DENSE_MODEL, initBackend, loadDataset } from '@letters/training';
 
@@ -42,4 +42,19 @@ async function exportTo(model: tf.LayersModel, labels: readonly string[], dir: s
   const path = join(dir, `${name}.onnx`);
   await writeFile(path, onnx);
   return path;
+}
+
+/** `<model>.int8.onnx` beside a fixture model: int8 QDQ, calibrated and verified on the fixtures. */
+export async function quantizedFixtureModel(fixturesDir: string, path: string, to: 'int8' | 'fp16'): Promise<string> {
+  const { train, test, source } = await loadDataset('fixtures', { fixturesDir });
+  const inputs = (set: typeof train) => ({ images: Float32Array.from(set.images, (v) => v / 255), count: set.count, shape: [28, 28, 1] });
+  const { onnx } = await quantizeOnnx(new Uint8Array(await readFile(path)), {
+    to,
+    test: { inputs: { ...inputs(test), labels: test.labels }, name: 'fixtures test', hash: source.hash },
+    calibration: { inputs: inputs(train), name: 'fixtures train', hash: source.hash },
+    maxAccuracyLoss: 5, // a model trained for seconds on generated letters: the page, not the targets, is tested here
+  });
+  const out = path.replace(/\.onnx$/, `.${to}.onnx`);
+  await writeFile(out, onnx);
+  return out;
 }
