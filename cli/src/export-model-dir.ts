@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
-import { checkOutput, isLettersOnnx, writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, isLettersOnnx, writeFileAtomic, type OutputShape } from '@letters/contract/node';
 import { exportToOnnx, sourceModelHash, type ExportOptions, type ExportReport } from '@letters/export';
 import { loadModel, readModelExtras } from '@letters/training';
 
@@ -9,6 +9,9 @@ export interface ModelDirExportReport extends ExportReport {
   modelDir: string;
   output: string;
 }
+
+/** An ONNX file letters wrote (export, quantize): an existing one is replaced only when it carries letters' metadata. */
+export const ONNX_OUTPUT: OutputShape = { kind: 'file', of: 'an ONNX model letters exported', recognise: isLettersOnnx };
 
 /** The model folder's files: an export may replace none of them (an earlier .onnx export it may). */
 async function modelFiles(modelDir: string): Promise<string[]> {
@@ -25,7 +28,7 @@ export async function exportModelDir(
   out: string,
   options: Omit<ExportOptions, 'extras' | 'sourceModelHash'> = {},
 ): Promise<ModelDirExportReport> {
-  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters exported', recognise: isLettersOnnx }, { inputs: [modelDir, ...(await modelFiles(modelDir))] });
+  await checkOutput(out, ONNX_OUTPUT, { inputs: [modelDir, ...(await modelFiles(modelDir))] });
   const model = await loadModel(modelDir);
   try {
     const [extras, hash] = await Promise.all([readModelExtras(modelDir), sourceModelHash(modelDir)]);

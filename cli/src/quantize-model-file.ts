@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { IMAGE_SIZE, LettersError, MAX_ONNX_BYTES, METADATA_KEYS } from '@letters/contract';
-import { checkOutput, isLettersOnnx, readRegularFile, writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, readRegularFile, writeFileAtomic } from '@letters/contract/node';
 import { decodeModel, quantizeOnnx, type QuantizeOptions, type QuantizeReport } from '@letters/export';
 import { modelImages } from '@letters/inference';
 import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type DatasetSplits, type ImageSet } from '@letters/training';
+import { ONNX_OUTPUT } from './export-model-dir.ts';
 
 export interface QuantizeFileOptions extends Pick<QuantizeOptions, 'to' | 'method' | 'dynamic' | 'fp16Arithmetic' | 'maxAccuracyLoss'> {
   /** The dataset whose training images calibrate and whose test images verify (default: the model's own). */
@@ -72,7 +73,7 @@ export async function quantizeWithSplits(
 
 /** `letters quantize`: reads the model, loads the dataset (default: the model's own) and quantizes. */
 export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
-  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters wrote', recognise: isLettersOnnx }, { inputs: [model] });
+  await checkOutput(out, ONNX_OUTPUT, { option: '--out', inputs: [model] });
   const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file');
   const dataset = options.dataset ?? trainingDataset(bytes, model);
   return quantizeWithSplits(model, bytes, out, await loadDataset(dataset, { dataDir: options.dataDir }), options);
