@@ -1,5 +1,5 @@
 import { concatFloat32, LettersError, mulberry32 } from '@letters/contract';
-import type { Sample } from './samples.ts';
+import { shuffle, type Sample } from './samples.ts';
 
 /**
  * One model being fine-tuned on one runtime: each call runs one training step (forward, backward,
@@ -33,27 +33,40 @@ export interface FineTuneOptions {
   readonly onProgress?: (progress: FineTuneProgress) => void;
   /** Stops between steps when aborted (the user pressed Stop); what was learnt so far stays. */
   readonly signal?: AbortSignal;
+  /**
+   * Letters the model should keep reading as it does: each epoch mixes in REHEARSAL_RATIO of them per
+   * drawing, drawn at random, so the fine-tune cannot simply make the taught letters win everywhere.
+   */
+  readonly rehearsal?: readonly Sample[];
 }
 
-/** Runs `epochs` passes over the drawings in seeded random batches; resolves to each epoch's mean loss. */
-export async function fineTune(trainer: StepTrainer, samples: readonly Sample[], options: FineTuneOptions): Promise<number[]> {
+/** Rehearsal letters per drawing in an epoch: enough to hold the other letters in place (measured in the README's Teach section). */
+export const REHEARSAL_RATIO = 3;
+/** How many generated letters the CLI and the demo server hand a fine-tune to rehearse (20 per letter). */
+export const REHEARSAL_IMAGES = 520;
+
+/**
+ * Runs `epochs` passes over the drawings (and rehearsal letters) in seeded random batches; resolves to
+ * each epoch's mean loss. A loss that is not finite (the fine-tune diverged) ends it at once, the
+ * epoch's loss then NaN.
+ */
+export async function fineTune(trainer: StepTrainer, drawings: readonly Sample[], options: FineTuneOptions): Promise<number[]> {
   const { epochs, batchSize } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new LettersError(`epochs: ${epochs}; pass a whole number of at least 1`, { kind: 'usage' });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new LettersError(`batch size: ${batchSize}; pass a whole number of at least 1`, { kind: 'usage' });
   const random = mulberry32(options.seed);
-  const perEpoch = Math.ceil(samples.length / batchSize);
+  const rehearsal = options.rehearsal ?? [];
+  const mixed = drawings.length + Math.min(REHEARSAL_RATIO * drawings.length, rehearsal.length);
+  const perEpoch = Math.ceil(mixed / batchSize);
   const losses: number[] = [];
   let step = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = samples.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const samples = [...drawings, ...shuffle([...rehearsal], random).slice(0, mixed - drawings.length)];
+    shuffle(samples, random);
     let total = 0;
-    for (let start = 0; start < order.length; start += batchSize) {
+    for (let start = 0; start < samples.length; start += batchSize) {
       options.signal?.throwIfAborted();
-      const batch = order.slice(start, start + batchSize).map((i) => samples[i]!);
+      const batch = samples.slice(start, start + batchSize);
       const loss = await trainer.step(
         concatFloat32(batch.map((s) => s.image)),
         Int32Array.from(batch, (s) => s.label),
@@ -62,6 +75,7 @@ export async function fineTune(trainer: StepTrainer, samples: readonly Sample[],
       total += loss * batch.length;
       step++;
       options.onProgress?.({ epoch, epochs, step, steps: perEpoch * epochs, loss });
+      if (!Number.isFinite(loss)) return [...losses, Number.NaN];
     }
     losses.push(total / samples.length);
   }

@@ -11,6 +11,7 @@ export {
   type Predictor,
   type TrainableLayers,
 } from './personalize.ts';
-export { fineTune, type FineTuneOptions, type FineTuneProgress, type StepTrainer } from './fine-tune.ts';
+export { fineTune, REHEARSAL_IMAGES, REHEARSAL_RATIO, type FineTuneOptions, type FineTuneProgress, type StepTrainer } from './fine-tune.ts';
 export { personalizedModel, readPersonalization, modelWeights, sha256Hex, type Personalization } from './model-file.ts';
 export { checkSamples, splitHeldOut, letterCounts, letterLabel, letterName, MIN_SAMPLES_PER_LETTER, type Sample, type SampleSplit } from './samples.ts';
+export { ortTrainer, lastLayers } from './ort-trainer.ts';

@@ -1,5 +1,6 @@
-import { LettersError, METADATA_KEYS } from '@letters/contract';
-import { DataType, decodeModel, encodeModel, type OnnxTensor } from '../onnx/schema.ts';
+import { METADATA_KEYS } from '@letters/contract';
+import { DataType, decodeModel, encodeModel } from '../onnx/schema.ts';
+import { floatValues, withWeights } from '../training-graph/weights.ts';
 
 /** Where a personalized model came from, for its `letters.*` metadata. */
 export interface Personalization {
@@ -17,20 +18,10 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A float32 initializer's values, whichever field the writer stored them in. */
-function floats(tensor: OnnxTensor): Float32Array {
-  if (tensor.rawData && tensor.rawData.byteLength > 0) {
-    const raw = tensor.rawData;
-    // Copied: protobuf byte fields may sit at offsets a Float32Array view cannot start at.
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  }
-  return Float32Array.from(tensor.floatData ?? []);
-}
-
 /** The float32 initializers (the weights) of an ONNX model, by name. */
 export function modelWeights(onnx: Uint8Array, source = 'the base model'): Map<string, Float32Array> {
   const model = decodeModel(onnx, source);
-  return new Map(model.graph.initializer.filter((t) => t.dataType === DataType.FLOAT && t.name).map((t) => [t.name!, floats(t)]));
+  return new Map(model.graph.initializer.filter((t) => t.dataType === DataType.FLOAT && t.name).map((t) => [t.name!, floatValues(t)]));
 }
 
 /** The personalization facts in a model's metadata, or undefined when it was not personalized. */
@@ -50,16 +41,7 @@ export function readPersonalization(onnx: Uint8Array, source = 'the model'): Per
  * drawings and from which base. Its other metadata (labels, preprocessing) stays.
  */
 export function personalizedModel(base: Uint8Array, weights: ReadonlyMap<string, Float32Array>, facts: Personalization): Uint8Array {
-  const model = decodeModel(base, facts.baseModel);
-  const initializers = new Map(model.graph.initializer.map((t) => [t.name, t]));
-  for (const [name, values] of weights) {
-    const tensor = initializers.get(name);
-    if (!tensor || tensor.dataType !== DataType.FLOAT) throw new LettersError(`${facts.baseModel}: no float32 weight named ${name}`);
-    const size = tensor.dims.reduce((a, b) => a * b, 1);
-    if (values.length !== size) throw new LettersError(`${facts.baseModel}: weight ${name} has ${size} values, got ${values.length}`);
-    tensor.rawData = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-    delete tensor.floatData;
-  }
+  const model = withWeights(decodeModel(base, facts.baseModel), weights);
   const personal: Record<string, string> = {
     [METADATA_KEYS.personalized]: 'true',
     [METADATA_KEYS.personalizedSamples]: String(facts.samples),

@@ -1,4 +1,4 @@
-import { concatFloat32, LettersError } from '@letters/contract';
+import { concatFloat32, IMAGE_SIZE, LettersError } from '@letters/contract';
 import { fineTune, type FineTuneProgress, type StepTrainer } from './fine-tune.ts';
 import { personalizedModel, readPersonalization, sha256Hex } from './model-file.ts';
 import { checkSamples, splitHeldOut, type Sample } from './samples.ts';
@@ -34,10 +34,16 @@ export interface PersonalizeOptions {
   readonly seed?: number;
   readonly onProgress?: (progress: FineTuneProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Model-ready images of any letters (count * 784 values), e.g. the toolkit's generated letters: the
+   * fine-tune rehearses them with the base model's own answers as labels, so what it learns from the
+   * drawings does not spill over onto every other letter.
+   */
+  readonly rehearsal?: Float32Array;
 }
 
 /** Defaults that teach a few letters in seconds without unlearning the others (see the README's Teach mode). */
-export const PERSONALIZE_DEFAULTS = { layers: 'last', epochs: 20, learningRate: 0.0005, batchSize: 16, seed: 1 } as const;
+export const PERSONALIZE_DEFAULTS = { layers: 'last', epochs: 20, learningRate: 0.0001, batchSize: 16, seed: 1 } as const;
 
 export interface PersonalizeResult {
   /** False when the fine-tune lowered accuracy on the held-out drawings: `model` is then the base, unchanged. */
@@ -57,25 +63,31 @@ export interface PersonalizeResult {
 
 const percent = (fraction: number) => `${(100 * fraction).toFixed(0)}%`;
 
-/** Fraction of the samples whose most probable letter is their label. */
-export async function accuracy(predictor: Predictor, samples: readonly Sample[]): Promise<number> {
-  if (samples.length === 0) return 0;
-  const probabilities = await predictor.probabilities(concatFloat32(samples.map((s) => s.image)));
-  const classes = probabilities.length / samples.length;
-  let correct = 0;
-  samples.forEach((sample, row) => {
+/** The most probable letter (1-26; class 0 is unused) of each of `count` images. */
+async function predictLabels(predictor: Predictor, images: Float32Array, count: number): Promise<Int32Array> {
+  if (count === 0) return new Int32Array(0);
+  const probabilities = await predictor.probabilities(images);
+  const classes = probabilities.length / count;
+  return Int32Array.from({ length: count }, (_, row) => {
     const p = probabilities.subarray(row * classes, (row + 1) * classes);
     let best = 1;
     for (let k = 2; k < classes; k++) if (p[k]! > p[best]!) best = k;
-    if (best === sample.label) correct++;
+    return best;
   });
-  return correct / samples.length;
 }
 
-async function heldOutAccuracy(runtime: PersonalizeRuntime, model: Uint8Array, heldOut: readonly Sample[]): Promise<number> {
+/** Fraction of the samples whose most probable letter is their label. */
+export async function accuracy(predictor: Predictor, samples: readonly Sample[]): Promise<number> {
+  if (samples.length === 0) return 0;
+  const predicted = await predictLabels(predictor, concatFloat32(samples.map((s) => s.image)), samples.length);
+  return samples.filter((s, i) => predicted[i] === s.label).length / samples.length;
+}
+
+/** Opens `model` on the runtime for `use`, and closes it. */
+async function withPredictor<T>(runtime: PersonalizeRuntime, model: Uint8Array, use: (predictor: Predictor) => Promise<T>): Promise<T> {
   const predictor = await runtime.predictor(model);
   try {
-    return await accuracy(predictor, heldOut);
+    return await use(predictor);
   } finally {
     await predictor.close();
   }
@@ -96,23 +108,33 @@ export async function personalize(runtime: PersonalizeRuntime, options: Personal
   // "Keep going" from a personalized model still names the original base.
   const origin = readPersonalization(options.base, options.baseName);
   const baseModelHash = origin?.baseModelHash ?? (await sha256Hex(options.base));
-  const before = await heldOutAccuracy(runtime, options.base, heldOut);
+  const size = IMAGE_SIZE * IMAGE_SIZE;
+  const rehearsalImages = options.rehearsal ?? new Float32Array(0);
+  const { before, rehearsal } = await withPredictor(runtime, options.base, async (predictor) => {
+    const labels = await predictLabels(predictor, rehearsalImages, rehearsalImages.length / size);
+    const samples = Array.from(labels, (label, i) => ({ label, image: rehearsalImages.subarray(i * size, (i + 1) * size) }));
+    return { before: await accuracy(predictor, heldOut), rehearsal: samples };
+  });
 
   const trainer = await runtime.trainer(options.base, settings);
   let losses: number[];
   let weights: Map<string, Float32Array>;
   try {
-    losses = await fineTune(trainer, train, { ...settings, onProgress: options.onProgress, signal: options.signal });
+    losses = await fineTune(trainer, train, { ...settings, onProgress: options.onProgress, signal: options.signal, rehearsal });
     weights = await trainer.weights();
   } finally {
     await trainer.release();
+  }
+  if (!Number.isFinite(losses.at(-1))) {
+    const message = `kept the previous model: the fine-tune diverged (the loss is not a number); use a lower learning rate`;
+    return { accepted: false, model: options.base, before, after: before, trained: train.length, heldOut: heldOut.length, losses, message };
   }
   const model = personalizedModel(options.base, weights, {
     samples: (origin?.samples ?? 0) + train.length,
     baseModel: origin?.baseModel ?? options.baseName,
     baseModelHash,
   });
-  const after = await heldOutAccuracy(runtime, model, heldOut);
+  const after = await withPredictor(runtime, model, (predictor) => accuracy(predictor, heldOut));
   const counts = { trained: train.length, heldOut: heldOut.length, before, after, losses };
   if (after < before) {
     return {

@@ -74,14 +74,19 @@ export function splitHeldOut(samples: readonly Sample[], seed = 1): SampleSplit 
   const train: Sample[] = [];
   const heldOut: Sample[] = [];
   for (const label of letterCounts(samples).keys()) {
-    const mine = samples.filter((s) => s.label === label);
-    for (let i = mine.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [mine[i], mine[j]] = [mine[j]!, mine[i]!];
-    }
+    const mine = shuffle(samples.filter((s) => s.label === label), random);
     const keep = Math.max(1, Math.floor(mine.length / 4));
     heldOut.push(...mine.slice(0, keep));
     train.push(...mine.slice(keep));
   }
   return { train, heldOut };
+}
+
+/** Fisher-Yates in place with a seeded generator. */
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }
