@@ -43,7 +43,7 @@ export interface PersonalizeOptions {
 }
 
 /** Defaults that teach a few letters in seconds without unlearning the others (see the README's Teach mode). */
-export const PERSONALIZE_DEFAULTS = { layers: 'last', epochs: 20, learningRate: 0.0001, batchSize: 16, seed: 1 } as const;
+export const PERSONALIZE_DEFAULTS = { layers: 'last', epochs: 20, learningRate: 0.00005, batchSize: 16, seed: 1 } as const;
 
 export interface PersonalizeResult {
   /** False when the fine-tune lowered accuracy on the held-out drawings: `model` is then the base, unchanged. */
