@@ -11,6 +11,18 @@ export {
   type ParityOptions,
   type ParityReport,
 } from './verify/parity.ts';
+// Quantization: int8 (static QDQ or dynamic) and float16 versions of an exported float32 model,
+// verified against it on onnxruntime-node before they are returned.
+export {
+  quantizeOnnx,
+  DEFAULT_MAX_ACCURACY_LOSS,
+  type QuantizeOptions,
+  type QuantizeReport,
+  type NamedInputs,
+} from './quantize/quantize-model.ts';
+export type { QuantizationCheck, LabelledInputs } from './quantize/verify.ts';
+export type { ModelInputs } from './quantize/run-batches.ts';
+export { CALIBRATION_METHODS, type CalibrationMethod } from './quantize/range-methods.ts';
 export { inspectOnnxFile } from './inspect.ts';
 export { summarizeOnnx, type OnnxSummary, type OnnxNodeSummary, type OnnxTensorSummary } from './onnx/summary.ts';
 
