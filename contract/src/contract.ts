@@ -26,6 +26,14 @@ export const METADATA_KEYS = {
   testMetrics: 'letters.test_metrics',
   sourceModelHash: 'letters.source_model_hash',
   toolkitVersion: 'letters.toolkit_version',
+  /** `true` on a model fine-tuned on a user's own drawings (`letters personalize`, the demo's Teach mode). */
+  personalized: 'letters.personalized',
+  /** How many of the user's drawings the personalized model was fine-tuned on. */
+  personalizedSamples: 'letters.personalized_samples',
+  /** The model it was fine-tuned from: a name (file name or the demo's model name). */
+  baseModel: 'letters.base_model',
+  /** sha256 of the base model's ONNX bytes. */
+  baseModelHash: 'letters.base_model_hash',
   /** `fp32`, `fp16` or `int8` (absent: fp32). */
   precision: 'letters.precision',
   /** How a quantized model was made (mode, calibration method, dataset, images), as JSON. */

@@ -4,11 +4,14 @@ import { pipeline } from 'node:stream/promises';
 import type { Connect, Plugin } from 'vite';
 import type { ParityBatch } from '../src/api.ts';
 import type { ModelCatalog, ServedModel } from './models.ts';
+import { generatedLetters } from './rehearsal.ts';
 
 export interface DemoApiOptions {
   readonly catalog: ModelCatalog;
   /** The parity batch for one model: real images and onnxruntime-node's probabilities for them. */
   readonly parity: (model: ServedModel) => Promise<ParityBatch>;
+  /** Generated letters for Teach mode to rehearse while it fine-tunes (uint8 28x28 images, model layout). */
+  readonly rehearsal?: () => Promise<Uint8Array>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -18,11 +21,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The page's API: `api/models` (the model list), `models/<id>.onnx` (the files) and
- * `api/parity?model=<id>` (computed on first request, then cached).
+ * The page's API: `api/models` (the model list), `models/<id>.onnx` (the files),
+ * `api/parity?model=<id>` (computed on first request, then cached) and `api/rehearsal` (Teach mode's
+ * generated letters, raw uint8 28x28 images).
  */
-export function demoApiHandler({ catalog, parity }: DemoApiOptions): Connect.NextHandleFunction {
+export function demoApiHandler({ catalog, parity, rehearsal = generatedLetters }: DemoApiOptions): Connect.NextHandleFunction {
   const parityCache = new Map<string, Promise<ParityBatch>>();
+  let rehearsalImages: Promise<Uint8Array> | undefined;
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -37,6 +42,21 @@ export function demoApiHandler({ catalog, parity }: DemoApiOptions): Connect.Nex
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': model.sizeBytes });
       // A file removed while serving ends this response, not the server.
       pipeline(createReadStream(model.path), res).catch(() => res.destroy());
+      return;
+    }
+
+    if (path === '/api/rehearsal') {
+      rehearsalImages ??= rehearsal();
+      rehearsalImages.then(
+        (images) => {
+          res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': images.byteLength, 'Cache-Control': 'public, max-age=3600' });
+          res.end(images);
+        },
+        (error: unknown) => {
+          rehearsalImages = undefined;
+          sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+        },
+      );
       return;
     }
 

@@ -2,14 +2,19 @@ import './style.css';
 import { Classifier, IMAGE_SIZE, PREPROCESSING, preprocessInto, type RawImage } from '@letters/inference';
 import type { DemoModel, ModelList, ParityBatch, ParityResult } from './api.ts';
 import { DrawingPad } from './drawing-pad.ts';
+import { showPairs } from './pairs.ts';
 import { runParity } from './parity.ts';
 import { PredictionsView, paintInput } from './predictions-view.ts';
 import { runtimeSettings, type RuntimeInfo } from './runtime.ts';
+import type { TeachView } from './teach/teach-view.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 /** `?parity`: the page runs the server's parity batch instead of the drawing pad. */
 const parityPage = params.has('parity');
+/** `?teach`: Teach mode under the drawing pad (loaded on demand: it brings the training-graph builder). */
+const teachPage = !parityPage && params.has('teach');
+let teach: TeachView | undefined;
 const runtime = runtimeSettings();
 const statusLine = $<HTMLParagraphElement>('status');
 const modelSelect = $<HTMLSelectElement>('model');
@@ -22,6 +27,7 @@ const inputPreview = $<HTMLCanvasElement>('input-preview');
 const sourceLabel = $<HTMLSpanElement>('source');
 const padHint = $<HTMLParagraphElement>('pad-hint');
 const modeLink = $<HTMLAnchorElement>('mode-link');
+const teachLink = $<HTMLAnchorElement>('teach-link');
 
 /** The chosen model: what the server says about it, and its classifier in this page. */
 interface LoadedModel {
@@ -36,19 +42,6 @@ let source: { name: string; pixels: () => RawImage } | undefined;
 function setStatus(text: string, isError = false): void {
   statusLine.textContent = text;
   statusLine.classList.toggle('error', isError);
-}
-
-/** Fills a <dl> with term/value pairs. */
-function showPairs(list: HTMLElement, rows: readonly (readonly [string, string])[]): void {
-  list.replaceChildren(
-    ...rows.flatMap(([term, value]) => {
-      const dt = document.createElement('dt');
-      const dd = document.createElement('dd');
-      dt.textContent = term;
-      dd.textContent = value;
-      return [dt, dd];
-    }),
-  );
 }
 
 function showRuntime(info: RuntimeInfo): void {
@@ -226,12 +219,37 @@ async function selectModel(list: ModelList, id: string, provider: Provider = mod
     url.searchParams.set('model', info.id);
     history.replaceState(null, '', url);
     setStatus(`${info.name} loaded (${modelFacts(model)})`);
-    modeLink.href = parityPage ? `./?model=${encodeURIComponent(info.id)}` : `./?parity&model=${encodeURIComponent(info.id)}`;
+    const query = `model=${encodeURIComponent(info.id)}`;
+    modeLink.href = parityPage ? `./?${query}` : `./?parity&${query}`;
+    teachLink.href = teachPage ? `./?${query}` : `./?teach&${query}`;
     await (parityPage ? runParityPage(model) : classify());
+    if (teachPage) await startTeach(info);
     document.body.dataset.state = 'ready';
   } finally {
     for (const select of [modelSelect, precisionSelect, providerSelect]) select.disabled = false;
   }
+}
+
+/** Makes the page classify with a personalized model's bytes, or the chosen model's file again. */
+async function useModel(onnx: Uint8Array | undefined): Promise<void> {
+  const current = model;
+  if (!current) return;
+  const classifier = await Classifier.create(onnx ?? new URL(current.info.url, document.baseURI).href, {
+    wasmPaths: runtime.wasmPaths,
+    threads: runtime.threads,
+    executionProvider: current.provider,
+  });
+  model = { info: current.info, classifier, provider: current.provider };
+  await current.classifier.close();
+  await classify();
+}
+
+async function startTeach(info: DemoModel): Promise<void> {
+  const response = await fetch(new URL(info.url, document.baseURI));
+  if (!response.ok) throw new Error(`${info.url}: HTTP ${response.status}`);
+  const onnx = new Uint8Array(await response.arrayBuffer());
+  teach ??= await (await import('./teach/teach-view.ts')).TeachView.open({ pad, runtime, useModel });
+  await teach.setBase({ id: info.id, name: info.name, onnx });
 }
 
 async function runParityPage(current: LoadedModel): Promise<void> {
@@ -269,7 +287,9 @@ async function start(): Promise<void> {
   showRuntime(runtime);
   $('parity').hidden = !parityPage;
   $('demo').hidden = parityPage;
+  $('teach').hidden = !teachPage;
   modeLink.textContent = parityPage ? '← Draw a letter' : 'Parity check';
+  teachLink.textContent = teachPage ? '← Just draw' : 'Teach';
   $('preprocessing').textContent = PREPROCESSING;
   wireInputs();
   const list = await fetchJson<ModelList>('api/models');

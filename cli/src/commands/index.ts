@@ -69,6 +69,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./serve.ts')).serve,
   },
   {
+    usage: 'personalize',
+    describe: 'Fine-tune an ONNX model on your own labelled drawings (a folder per letter) and write the personalized model',
+    load: async () => (await import('./personalize.ts')).personalize,
+  },
+  {
     usage: 'pipeline',
     describe:
       'Run the whole study: data, baselines, tuning, tuned model, transfer, ONNX export, evaluation and parity on both runtimes, report',

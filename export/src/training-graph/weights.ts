@@ -3,7 +3,8 @@ import type { OnnxModel, OnnxTensor } from '../onnx/schema.ts';
 
 /** A float32 initializer's values. */
 export function floatValues(tensor: OnnxTensor): Float32Array {
-  if (tensor.rawData && tensor.rawData.byteLength > 0) return new Float32Array(tensor.rawData.slice().buffer);
+  // Copied by byte range: in Node, rawData is a Buffer whose slice() is a view into a shared pool.
+  if (tensor.rawData && tensor.rawData.byteLength > 0) return new Float32Array(tensor.rawData.buffer.slice(tensor.rawData.byteOffset, tensor.rawData.byteOffset + tensor.rawData.byteLength));
   return Float32Array.from(tensor.floatData ?? []);
 }
 

@@ -1,3 +1,5 @@
+import { mulberry32 } from '@letters/contract';
+
 /**
  * A small seeded pseudo-random generator, so that splits, shuffles, augmentation and the generated
  * fixtures are the same on every machine and every run with the same seed.
@@ -21,17 +23,7 @@ export interface Random {
   fork(): Random;
 }
 
-/** The raw mulberry32 step: a function returning uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** A seeded generator; the same seed gives the same sequence everywhere. */
 export function createRandom(seed: number): Random {

@@ -30,10 +30,10 @@ async function pagePoints(page: Page, stroke: Stroke, steps: number): Promise<{ 
   return points.map((p) => ({ x: box.x + p.x * box.width, y: box.y + p.y * box.height }));
 }
 
-/** Draws strokes on the page's canvas with real mouse events (down, moves, up). */
-export async function drawStrokes(page: Page, strokes: readonly Stroke[]): Promise<void> {
+/** Draws strokes on the page's canvas with real mouse events (down, moves, up); `steps` moves per segment. */
+export async function drawStrokes(page: Page, strokes: readonly Stroke[], steps = 4): Promise<void> {
   for (const stroke of strokes) {
-    const [first, ...rest] = await pagePoints(page, stroke, 4);
+    const [first, ...rest] = await pagePoints(page, stroke, steps);
     await page.mouse.move(first!.x, first!.y);
     await page.mouse.down();
     for (const p of rest) await page.mouse.move(p.x, p.y);
