@@ -4,6 +4,7 @@ import { writeFileAtomic } from '@letters/contract/node';
 import { DATASET_DEFAULTS, terminalTable } from '@letters/training';
 import { command, informer, printJson, warn } from '../command.ts';
 import { PROFILES, RESULTS_FILE, runStudy } from '../pipeline/pipeline.ts';
+import { parseQueueUrl } from '../queue/run-queue.ts';
 import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
 import { summaryTable, writeStudyReport } from '../report/study-report.ts';
 import { backendOptions, dataDirOption, gridOption } from '../training-options.ts';
@@ -23,11 +24,14 @@ export const pipeline = command(
       .conflicts('synthetic', 'data-dir')
       .option('grid', gridOption('Tuning grid file'))
       .option('seed', { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of splits, weights, shuffles and augmentation' })
+      .option('queue', { type: 'string', describe: 'Share the tuning runs out through a Redis queue (redis://host:port) to `letters worker`s' })
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
+      .example('$0 pipeline --data-dir ../shared/data --queue redis://10.0.0.5:6379', 'the same, its tuning runs trained by workers on other machines')
       .example('$0 pipeline --quick', 'a first look; EMNIST from ./data or the official download, else the generated letters')
       .example('$0 pipeline --quick --synthetic', 'a first look on the generated letters, offline'),
   async (args) => {
+    if (args.queue !== undefined) parseQueueUrl(args.queue); // a bad address fails before any work
     const log = informer(args);
     const profileName = args.quick ? 'quick' : 'full';
     const results = await runStudy({
@@ -41,6 +45,7 @@ export const pipeline = command(
       download: args.download,
       synthetic: args.synthetic,
       grid: args.grid,
+      ...(args.queue === undefined ? {} : { queue: args.queue }),
       quiet: args.quiet || args.json,
       log,
     });
