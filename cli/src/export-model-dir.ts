@@ -14,7 +14,7 @@ export interface ModelDirExportReport extends ExportReport {
  * Fails early, before any work, when `out` cannot be written: it is a directory, or its nearest
  * existing ancestor is not a writable directory.
  */
-async function checkWritable(out: string): Promise<void> {
+export async function checkWritable(out: string): Promise<void> {
   const target = await stat(out).catch(() => undefined);
   if (target?.isDirectory()) throw new LettersError(`${out}: is a directory; pass a file name such as ${out}/model.onnx`);
   let dir = dirname(resolve(out));

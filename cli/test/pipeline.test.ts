@@ -24,7 +24,7 @@ const TINY = {
 const REPORT_SECTIONS = [
   'Summary',
   'Data',
-  "The brief's results table (Part 1)",
+  "Baselines: Chollet's networks",
   'Tuning: each technique against the convnet baseline',
   'Tuned model',
   'Native and web inference parity',

@@ -29,7 +29,8 @@ export interface WorstInput {
   readonly argmaxB: number;
 }
 
-function argmax(row: Float32Array): number {
+/** The index of the largest value (the first one on ties): the class a row of probabilities picks. */
+export function argmax(row: Float32Array): number {
   let best = 0;
   for (let k = 1; k < row.length; k++) if (row[k]! > row[best]!) best = k;
   return best;

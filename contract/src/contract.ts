@@ -24,7 +24,21 @@ export const METADATA_KEYS = {
   testMetrics: 'letters.test_metrics',
   sourceModelHash: 'letters.source_model_hash',
   toolkitVersion: 'letters.toolkit_version',
+  /** `fp32`, `fp16` or `int8` (absent: fp32). */
+  precision: 'letters.precision',
+  /** How a quantized model was made (mode, calibration method, dataset, images), as JSON. */
+  quantization: 'letters.quantization',
+  /** sha256 of the calibration images a static int8 model was calibrated on. */
+  calibrationHash: 'letters.calibration_hash',
+  /** Test accuracy and argmax agreement of a quantized model against its float32 model, as JSON. */
+  quantizationDeltas: 'letters.quantization_deltas',
+  /** sha256 of the float32 ONNX file a quantized model was made from. */
+  floatModelHash: 'letters.float_model_hash',
 } as const;
+
+/** The precisions a letters model comes in: the exported float32 model and its `letters quantize` versions. */
+export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
+export type Precision = (typeof PRECISIONS)[number];
 
 /** Refuses a model whose input or output names differ from the ONNX contract, naming what it has. */
 export function checkContract(source: string, inputNames: readonly string[], outputNames: readonly string[]): void {

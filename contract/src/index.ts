@@ -6,8 +6,10 @@ export {
   IMAGE_SIZE,
   LETTER_CLASS_NAMES,
   METADATA_KEYS,
+  PRECISIONS,
+  type Precision,
   checkContract,
 } from './contract.ts';
-export { compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
+export { argmax, compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
 export { LettersError, type LettersErrorKind, type LettersErrorOptions } from './errors.ts';
 export { concatFloat32 } from './arrays.ts';

@@ -44,6 +44,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./export.ts')).exportCommand,
   },
   {
+    usage: 'quantize <model>',
+    describe: 'Make an int8 (QDQ or dynamic) or float16 version of an exported model, verified against it on test images before it is written',
+    load: async () => (await import('./quantize.ts')).quantize,
+  },
+  {
     usage: 'inspect <file>',
     describe: 'Summarize an ONNX file: inputs, outputs, ops, nodes, metadata, parameter count',
     load: async () => (await import('./inspect.ts')).inspect,

@@ -56,11 +56,11 @@ export const train = command(
       .option('reproduce-seed-table', {
         type: 'boolean',
         default: false,
-        describe: "The brief's Part 1 table: dense on digits, dense on Letters, convnet on Letters, 5 epochs each",
+        describe: "The baseline table: dense on digits, dense on Letters, convnet on Letters, 5 epochs each",
       })
       .example('$0 train --model convnet --data-dir ../shared/data', "Chollet's convnet on Letters")
       .example('$0 train --model my-experiment.json --epochs 20 --out runs/mine', 'an experiment config (grid variant format)')
-      .example('$0 train --reproduce-seed-table --data-dir ../shared/data', "the brief's Part 1 table")
+      .example('$0 train --reproduce-seed-table --data-dir ../shared/data', "the baseline table")
       .epilogue(datasetList()),
   async (args) => {
     const epochs = positiveInteger('epochs', args.epochs);

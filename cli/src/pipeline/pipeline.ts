@@ -53,7 +53,7 @@ export const RESULTS_FILE = 'results.json';
 export interface StudyProfile {
   /** At most this many images per split. */
   readonly limit?: number;
-  /** Epochs of each Part 1 baseline (the brief: 5). */
+  /** Epochs of each baseline (Chollet's: 5). */
   readonly baselineEpochs: number;
   /** Runs per tuning variant (default: the grid's). */
   readonly tuneSeeds?: number;
@@ -138,7 +138,7 @@ function counts(data: StudyData): Record<string, number> {
 }
 
 /**
- * The whole study, stage by stage: data -> verification grid -> Part 1 baselines -> tuning ->
+ * The whole study, stage by stage: data -> verification grid -> baselines -> tuning ->
  * tuned model -> transfer -> ONNX export -> evaluation and parity on both runtimes. Each stage
  * is keyed by its config and the hashes of its inputs, so a rerun redoes only what changed.
  */

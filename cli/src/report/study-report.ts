@@ -82,10 +82,10 @@ async function dataSection(results: StudyResults): Promise<ReportSection> {
 
 function seedTableSection(results: StudyResults): ReportSection {
   return {
-    title: "The brief's results table (Part 1)",
+    title: "Baselines: Chollet's networks",
     markdown: [
       "Chollet's dense network on digits and on Letters, and his convnet on Letters; train accuracy and loss are the last epoch's " +
-        "running means (as Keras reports them), test on the held-out split. Reference: the brief's Keras figures (MNIST, full EMNIST Letters).",
+        "running means (as Keras reports them), test on the held-out split. Reference: the same networks in Keras (MNIST, full EMNIST Letters).",
       '',
       markdownTable(results.seedTable, seedTableColumns),
     ].join('\n'),

@@ -34,7 +34,14 @@ export interface OnnxSummary {
   metadata: Record<string, string>;
 }
 
-const typeNames: Record<number, string> = { [DataType.FLOAT]: 'float32', [DataType.INT64]: 'int64' };
+const typeNames: Record<number, string> = {
+  [DataType.FLOAT]: 'float32',
+  [DataType.FLOAT16]: 'float16',
+  [DataType.UINT8]: 'uint8',
+  [DataType.INT8]: 'int8',
+  [DataType.INT32]: 'int32',
+  [DataType.INT64]: 'int64',
+};
 
 function tensorSummary(info: OnnxValueInfo): OnnxTensorSummary {
   const tensor = info.type?.tensorType;

@@ -78,6 +78,25 @@ describe('saveModel / loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(LettersError);
     await expect(loadModel(dir)).rejects.toThrow(`${weights}: 100 bytes`);
     await rm(weights);
-    await expect(loadModel(dir)).rejects.toThrow(`${weights}: cannot read the weights`);
+    await expect(loadModel(dir)).rejects.toThrow(`${weights}: cannot read (no such file); the weights of ${join(dir, 'model.json')} are not readable`);
+  });
+
+  it('validates model.json before tfjs sees it: its format, layer sizes, the weights manifest', async () => {
+    const { dir } = await savedModel('hostile-json');
+    const path = join(dir, 'model.json');
+    const original = JSON.parse(await readFile(path, 'utf8')) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; weightsManifest: { weights: { shape: number[] }[] }[] };
+    const cases: [(json: typeof original) => unknown, string][] = [
+      [() => ({ weightsManifest: [] }), `${path}: modelTopology: Invalid input`],
+      [(json) => ({ ...json, weightsManifest: 'x' }), `${path}: weightsManifest: Invalid input`],
+      [(json) => { json.weightsManifest[0]!.weights[0]!.shape = [-1, 3]; return json; }, `${path}: weightsManifest[0].weights[0].shape[0]: Too small`],
+      [(json) => { json.weightsManifest[0]!.weights[0]!.shape = [2 ** 30, 16]; return json; }, 'bytes, more than the limit of'],
+      [(json) => { json.modelTopology.config.layers.find((l) => 'units' in l.config)!.config.units = 1e9; return json; }, 'units is 1000000000; layer sizes must be integers from 1 to 8192'],
+    ];
+    for (const [change, message] of cases) {
+      await writeFile(path, JSON.stringify(change(structuredClone(original))));
+      const error = await loadModel(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LettersError);
+      expect((error as Error).message).toContain(message);
+    }
   });
 });
