@@ -1,5 +1,6 @@
 /** `letters tune`: every variant of a grid over several seeds to convergence, with intervals; the tuned model saved. */
 import { join } from 'node:path';
+import { checkOutput } from '@letters/contract/node';
 import {
   budgetPlan,
   checkClassCount,
@@ -43,6 +44,8 @@ export const tune = command(
     const seedsOption = positiveInteger('seeds', args.seeds);
     const epochsOption = positiveInteger('budget-epochs', args.budgetEpochs);
     const limit = positiveInteger('limit', args.limit);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.grid] });
+    await checkOutput(join(args.out, 'best'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.grid] });
     resumeHintOnInterrupt();
     if (args.queue !== undefined) parseQueueUrl(args.queue); // a bad address fails before the data loads
     const { data, log } = await prepareTraining({ ...args, limit });

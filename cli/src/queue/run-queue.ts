@@ -131,7 +131,7 @@ export function queueRuns(options: {
           } catch (error) {
             throw new LettersError(`run ${run.variant}, seed ${run.seed} failed on a worker: ${(error as Error).message}`, { cause: error });
           }
-          await writeDirAtomic(run.dir, async (tmp) => {
+          await writeDirAtomic(run.dir, 'model', async (tmp) => {
             for (const [name, base64] of Object.entries(returned.files)) await writeFile(join(tmp, name), Buffer.from(base64, 'base64'));
           });
           options.log(`run ${++done}/${runs.length} done: ${run.variant}, seed ${run.seed} (${returned.worker})`);
