@@ -42,9 +42,9 @@ export interface ZipLies {
   readonly flags?: number;
 }
 
-/** A zip of one member whose first entry's fields are overwritten with `lies`. */
-export function lyingZip(name: string, data: Uint8Array, lies: ZipLies, level: 0 | 6 = 6): Uint8Array {
-  const zip = zipSync({ [name]: data }, { level, mtime: new Date(1980, 0, 1) });
+/** A zip whose first member, `name`, has its entry's fields overwritten with `lies`; `others` follow it unchanged. */
+export function lyingZip(name: string, data: Uint8Array, lies: ZipLies, others: Readonly<Record<string, Uint8Array>> = {}): Uint8Array {
+  const zip = zipSync({ [name]: data, ...others }, { level: 6, mtime: new Date(1980, 0, 1) });
   const { central, local, view } = firstEntry(zip);
   if (lies.declaredSize !== undefined) {
     view.setUint32(central + 24, lies.declaredSize >>> 0, true);

@@ -15,13 +15,13 @@ export const backendOptions = {
   backend: {
     choices: backendChoices,
     default: 'auto' as BackendChoice,
-    describe: 'Training backend: auto = tfjs-node if its native binding loads, else wasm',
+    describe: 'Training backend: auto = onnxruntime (each step one ONNX graph on onnxruntime-node), else tfjs-node if its native binding loads, else wasm; onnxruntime-web trains on WebAssembly',
   },
   threads: {
     type: 'number',
     default: defaultTrainingThreads,
     coerce: (value: number) => threadCount(value)!,
-    describe: `Threads for the wasm training step: data-parallel workers for convnets; dense networks use 1 (this machine has ${availableParallelism()} cores)`,
+    describe: `Threads for the training step: onnxruntime's intra-op threads, or wasm's data-parallel workers for convnets (dense networks use 1 there); this machine has ${availableParallelism()} cores`,
   },
 } as const;
 

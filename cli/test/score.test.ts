@@ -106,7 +106,7 @@ describe('score', () => {
     const out = join(dir, 'none.csv');
     const failure = await run(process.execPath, [LETTERS_BIN, 'score', good[0]!, '--model', join(dir, 'missing.onnx'), '--out', out]).catch((e) => e);
     expect(failure.code).toBe(1);
-    expect(failure.stderr).toMatch(/^letters: .*missing.onnx: cannot read the model/);
+    expect(failure.stderr).toMatch(/^letters: .*missing.onnx: cannot read \(no such file\); pass an \.onnx file/);
     await expect(readFile(out)).rejects.toThrow();
   });
 });

@@ -73,13 +73,13 @@ describe('letters train / tune: bad input fails before training with one clear l
 });
 
 describe('letters train after kill -9', () => {
-  it('resumes from the last completed epoch and leaves a valid model directory', async () => {
+  it.each(['cpu', 'onnxruntime'])('resumes from the last completed epoch and leaves a valid model directory (--backend %s)', async (backend) => {
     const config = join(root, 'small-dense.json');
     await writeFile(config, JSON.stringify({ preset: 'dense', denseUnits: [32], batchSize: 16 }));
-    const out = join(root, 'resumed');
+    const out = join(root, `resumed-${backend}`);
     const args = ['train', '--model', config, '--dataset', 'letters-sample', '--data-dir', inject('sharedData'), '--limit', '600'];
     // Not --quiet: the epoch lines on stderr are what the test watches.
-    const command = (epochs: number) => [...args, '--epochs', String(epochs), '--out', out, '--backend', 'cpu'];
+    const command = (epochs: number) => [...args, '--epochs', String(epochs), '--out', out, '--backend', backend];
     // Killed as soon as epoch 3 is reported (the checkpoint of epoch 2 is on disk by then); planned
     // for 50 epochs so that it cannot finish first on a busy machine. The rerun asks for 6: the
     // number of epochs may change on resume.
@@ -104,7 +104,7 @@ describe('letters train after kill -9', () => {
     const extras = await readModelExtras(out);
     expect(extras.history?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(extras.metrics?.split).toBe('test');
-    expect(await readdir(root)).not.toContain('resumed.resume');
+    expect(await readdir(root)).not.toContain(`resumed-${backend}.resume`);
     // Whatever the kill interrupted, the rerun removed the temporaries it left.
     expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });

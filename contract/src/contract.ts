@@ -11,6 +11,8 @@ export const INPUT_NAME = 'image';
 export const OUTPUT_NAME = 'probabilities';
 /** Side of the square input image, in pixels. */
 export const IMAGE_SIZE = 28;
+/** Largest ONNX file read: a letters model is a few MB; the limit keeps a hostile path from exhausting memory. */
+export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
 
 /** Letters classes: index 0 unused, 1-26 = A-Z with upper and lower case merged (EMNIST Letters). */
 export const LETTER_CLASS_NAMES: readonly string[] = ['', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];

@@ -1,10 +1,11 @@
 // Public API of @letters/contract: what every letters package agrees on. Browser-safe, no dependencies.
-// File-output helpers for Node are in '@letters/contract/node'.
+// File helpers for Node (atomic writes, bounded reads) are in '@letters/contract/node'.
 export {
   INPUT_NAME,
   OUTPUT_NAME,
   IMAGE_SIZE,
   LETTER_CLASS_NAMES,
+  MAX_ONNX_BYTES,
   METADATA_KEYS,
   PRECISIONS,
   type Precision,

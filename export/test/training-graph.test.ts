@@ -26,8 +26,9 @@ async function runSteps(step: TrainingStepGraph, data: { images: Float32Array; l
   const first = await session.step({ ...data, size: BATCH }, learningRate);
   for (let i = 1; i < steps; i++) await session.step({ ...data, size: BATCH }, learningRate);
   const state = session.read();
+  const weights = session.weights();
   await session.release();
-  return { ...first, state };
+  return { ...first, state, weights };
 }
 
 /** The weight a state tensor holds, in tfjs layout. */
@@ -167,14 +168,14 @@ describe('fine-tuning an exported ONNX model', () => {
     expect(step.state.map((s) => s.input)).toEqual(['last/kernel', 'last/bias']);
     expect(() => buildTrainingStep(onnx, { optimizer: { name: 'sgd' }, trainable: ['nope'] })).toThrow(/no trainable layer named 'nope'.*features, last/);
     const data = batchOf([8, 8, 1], 2);
-    const { state } = await runSteps(step, data, 1);
+    const { state, weights } = await runSteps(step, data, 1);
     const images = tf.tensor(data.images, [BATCH, 8, 8, 1]);
     const { grads } = tf.variableGrads(() => tfjsLoss(model, images, tf.tensor1d(data.labels, 'int32')), [model.getLayer('last').trainableWeights[0]!.read() as tf.Variable]);
     const kernel = step.state[0]!;
     const ours = tf.sub(tf.tensor(kernel.initial, [...kernel.dims]), tf.tensor(state.get(kernel.input)!, [...kernel.dims]));
     expect(relativeDiff(ours, Object.values(grads)[0]!)).toBeLessThan(1e-4);
 
-    const trained = withWeights(onnx, new Map(step.state.map((s) => [s.input, state.get(s.input)!])));
+    const trained = withWeights(onnx, weights);
     const session = await ort.InferenceSession.create(encodeModel(trained));
     model.getLayer('last').setWeights(step.state.map((s) => tf.tensor(state.get(s.input)!, [...s.dims])));
     const out = await session.run({ image: new ort.Tensor('float32', data.images, [BATCH, 8, 8, 1]) });
@@ -236,4 +237,17 @@ describe('optimizers against tfjs cpu', () => {
       }
     });
   }
+});
+
+test('MaxPool gives a tied window gradient to its first maximum only, as tfjs does', async () => {
+  // A blank image: every conv output is its bias, so every pooling window is one big tie.
+  const model = sequential([6, 6, 1], [conv({ activation: 'relu', biasInitializer: 'ones' }), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.flatten(), head(CLASSES)]);
+  const step = buildTrainingStep(model, { optimizer: { name: 'sgd' } });
+  const data = { images: new Float32Array(BATCH * 36), labels: Int32Array.from({ length: BATCH }, (_, i) => i % CLASSES) };
+  const { state } = await runSteps(step, data, 1);
+  const images = tf.zeros([BATCH, 6, 6, 1]);
+  const { grads } = tf.variableGrads(() => tfjsLoss(model, images, tf.tensor1d(data.labels, 'int32')), model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const bias = step.state.find((s) => s.role === 'weight' && s.weight.endsWith('/bias') && s.dims[0] === 3)!;
+  const ours = tf.sub(tf.tensor(bias.initial), tf.tensor(state.get(bias.input)!));
+  expect(relativeDiff(ours, grads[model.weights[bias.tfjs!.index]!.name]!)).toBeLessThan(1e-5);
 });

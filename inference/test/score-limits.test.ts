@@ -37,8 +37,8 @@ describe('decoding for score', () => {
   it('refuses a device and a FIFO before reading (neither ends nor blocks)', async () => {
     const dir = tempDir('score-limits');
     spawnSync('mkfifo', [join(dir, 'pipe.png')]);
-    await expect(decodeImage(join(dir, 'pipe.png'))).rejects.toThrow('pipe.png: cannot read the image (a FIFO, not a regular file)');
-    await expect(decodeImage('/dev/zero')).rejects.toThrow('/dev/zero: cannot read the image (not a regular file)');
+    await expect(decodeImage(join(dir, 'pipe.png'))).rejects.toThrow('pipe.png: not a regular file (a FIFO)');
+    await expect(decodeImage('/dev/zero')).rejects.toThrow('/dev/zero: not a regular file (a device)');
   });
 
   it('costs a 16-bit image by its header: twice the samples of an 8-bit one, plus the 8-bit output', async () => {

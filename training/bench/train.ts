@@ -3,11 +3,15 @@
  * split) for the toolkit's models on each available backend.
  *
  *   npm run bench:train [-- --json] [-- --markdown] [-- --runs 5] [-- --batches 10] [-- --threads 1,2] [-- --models convnet]
+ *     [-- --backends wasm,onnxruntime,onnxruntime-web] [-- --python /path/to/venv/bin/python]
  *
  * Every variant is measured `runs` times, interleaved (run 1 of every variant, then run 2, ...)
  * so that load from other processes spreads over all variants alike; the table shows medians.
  * The cpu backend gets one run of two batches of 16: it trains a convnet at about 2 images/s.
+ * With --python (an interpreter with torch), PyTorch's CPU training of the same models
+ * (bench/pytorch-train.py) is measured in the same rounds, one process per round.
  */
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -46,6 +50,8 @@ const args = yargs(hideBin(process.argv))
   .option('threads', { type: 'string', default: '1,2', describe: 'wasm thread counts to measure' })
   .option('cpu', { type: 'boolean', default: true, describe: 'Include the (very slow) cpu backend' })
   .option('models', { type: 'string', default: Object.keys(models).join(','), describe: 'Models to measure, comma-separated' })
+  .option('backends', { type: 'string', default: 'wasm,onnxruntime,onnxruntime-web', describe: 'Backends to measure besides cpu, comma-separated' })
+  .option('python', { type: 'string', describe: 'A Python with torch: adds PyTorch CPU rows (bench/pytorch-train.py)' })
   .strict()
   .parseSync();
 
@@ -59,10 +65,11 @@ function randomBatch(size: number, height = 28, width = 28) {
 
 interface Variant {
   model: string;
-  backend: BackendInfo;
-  /** Threads the step really uses (dense networks stay on one; see trainStepThreads). */
+  backend: Pick<BackendInfo, 'name'> | { name: 'pytorch' };
+  /** Threads the step really uses (dense networks stay on one on wasm; see trainStepThreads). */
   threads: number;
-  step: TrainStep;
+  /** None for PyTorch's rows, which its own process measures. */
+  step?: TrainStep;
   samples: Sample[];
 }
 
@@ -91,7 +98,7 @@ async function makeVariant(model: string, backendInfo: BackendInfo, warmUpSize =
   const built = buildModel(models[model]!, { numClasses: 27, seed: 1 });
   const step = createTrainStep(built, createOptimizer({ name: 'rmsprop', learningRate: 0.001 }));
   await measure(step, 1, warmUpSize); // warm-up: worker start, XNNPACK operators, optimizer slots
-  return { model, backend: backendInfo, threads: trainStepThreads(built), step, samples: [] };
+  return { model, backend: { name: backendInfo.name }, threads: trainStepThreads(built), step, samples: [] };
 }
 
 const log = (line: string) => {
@@ -104,34 +111,58 @@ for (const model of benchModels) {
   if (!(model in models)) throw new LettersError(`--models: unknown model '${model}'; expected some of ${Object.keys(models).join(', ')}.`);
 }
 const variants: Variant[] = [];
-for (const threads of threadCounts) {
-  const backend = await initBackend({ backend: 'wasm', threads });
-  log(describeBackend(backend));
-  for (const model of benchModels) {
-    const variant = await makeVariant(model, backend);
-    // A model that stays on one thread is measured once, with threads 1.
-    if (!variants.some((v) => v.model === model && v.threads === variant.threads)) variants.push(variant);
-    else variant.step.dispose();
+const backends = args.backends.split(',') as ('wasm' | 'onnxruntime' | 'onnxruntime-web')[];
+for (const name of backends) {
+  if (!['wasm', 'onnxruntime', 'onnxruntime-web'].includes(name)) throw new LettersError(`--backends: unknown backend '${name}'; expected some of wasm, onnxruntime, onnxruntime-web.`);
+  // onnxruntime-web's wasm module takes its thread count once per process: measured at the first count only.
+  for (const threads of name === 'onnxruntime-web' ? threadCounts.slice(0, 1) : threadCounts) {
+    const backend = await initBackend({ backend: name, threads });
+    log(describeBackend(backend));
+    for (const model of benchModels) {
+      const variant = await makeVariant(model, backend);
+      // A model that stays on one thread is measured once, with threads 1.
+      if (!variants.some((v) => v.model === model && v.backend.name === name && v.threads === variant.threads)) variants.push(variant);
+      else variant.step!.dispose();
+    }
   }
 }
+const pytorch = args.python === undefined ? [] : benchModels.flatMap((model) => threadCounts.map((threads): Variant => ({ model, backend: { name: 'pytorch' }, threads, samples: [] })));
+let pytorchVersion = '';
+if (args.python === undefined) log('PyTorch: not measured (pass --python with an interpreter that has torch)');
 
-const progress = progressBar({ label: 'bench:train', total: args.runs * variants.length, unit: 'runs', quiet: args.json });
+/** One PyTorch round: every model and thread count, in a fresh process (bench/pytorch-train.py). */
+function measurePytorch(): void {
+  const script = new URL('./pytorch-train.py', import.meta.url).pathname;
+  const run = spawnSync(args.python!, [script, '--models', benchModels.join(','), '--threads', threadCounts.join(','), '--batches', String(args.batches)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new LettersError(`--python ${args.python}: ${script} failed (${run.error?.message ?? run.stderr.trim().split('\n').at(-1)})`);
+  const result = JSON.parse(run.stdout) as { version: string; rows: ({ model: string; threads: number } & Sample)[] };
+  pytorchVersion = result.version;
+  for (const row of result.rows) pytorch.find((v) => v.model === row.model && v.threads === row.threads)!.samples.push(row);
+}
+
+const progress = progressBar({ label: 'bench:train', total: args.runs * (variants.length + (pytorch.length > 0 ? 1 : 0)), unit: 'runs', quiet: args.json });
 for (let run = 0; run < args.runs; run++) {
   for (const variant of variants) {
-    variant.samples.push(await measure(variant.step, args.batches));
-    progress.tick(1, { model: variant.model, threads: variant.backend.threads });
+    variant.samples.push(await measure(variant.step!, args.batches));
+    progress.tick(1, { model: variant.model, threads: variant.threads });
+  }
+  if (pytorch.length > 0) {
+    measurePytorch();
+    progress.tick(1, { model: 'pytorch' });
   }
 }
 progress.stop();
-for (const variant of variants) variant.step.dispose();
+for (const variant of variants) variant.step!.dispose();
+variants.push(...pytorch);
+if (pytorchVersion) log(`pytorch: torch ${pytorchVersion} (CPU), same models, batch ${batchSize}, RMSprop`);
 
 if (args.cpu) {
   const backend = await initBackend({ backend: 'cpu' });
   log(describeBackend(backend));
   for (const model of benchModels) {
     const variant = await makeVariant(model, backend, cpuBatchSize);
-    variant.samples.push(await measure(variant.step, 2, cpuBatchSize));
-    variant.step.dispose();
+    variant.samples.push(await measure(variant.step!, 2, cpuBatchSize));
+    variant.step!.dispose();
     variants.push(variant);
   }
 }

@@ -13,6 +13,7 @@ export {
   type LoadDatasetOptions,
 } from './data/registry.ts';
 export { DATA_DIR_ENV, resolveDataDir } from './data/data-dir.ts';
+export { DATA_LIMITS } from './data/limits.ts';
 export { DataNotFoundError } from './common/errors.ts';
 export { EMNIST_GZIP_URL, LETTERS_FILES, fetchEmnist, type FetchOptions, type FetchResult } from './data/fetch.ts';
 export { classCountTable, inspectDataset, type ClassCount, type InspectOptions, type InspectResult } from './data/inspect.ts';

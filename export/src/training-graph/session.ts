@@ -74,6 +74,11 @@ export class TrainingSession {
     return new Map([...this.state].map(([name, tensor]) => [name, tensor.data as Float32Array]));
   }
 
+  /** The trained weights and running statistics by their names in the model (for withWeights). */
+  weights(): Map<string, Float32Array> {
+    return new Map(this.graph.state.filter((s) => s.role !== 'slot').map((s) => [s.weight, this.state.get(s.input)!.data as Float32Array]));
+  }
+
   /** Replaces state tensors by input name (a resumed optimizer's slots, weights changed outside). */
   write(values: ReadonlyMap<string, Float32Array>): void {
     for (const s of this.graph.state) {

@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { LettersError } from '@letters/contract';
+import { readRegularFile } from '@letters/contract/node';
 import { MAX_PIXELS, type RawImage } from '../preprocess/index.ts';
 import { decodeSmallPng } from './decode-png.ts';
 
@@ -15,30 +14,9 @@ export interface DecodeLimits {
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_PIXELS = Math.min(25_000_000, MAX_PIXELS);
 
-/**
- * Reads an image file, refusing before reading what is not a regular file (a device such as
- * /dev/zero would never end, a FIFO would block) and a file over `maxBytes`.
- */
-async function readImageFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  // Non-blocking: opening a FIFO must not wait for a writer; a regular file reads as usual.
-  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = await file.stat();
-    if (!info.isFile()) throw new Error(info.isFIFO() ? 'a FIFO, not a regular file' : info.isDirectory() ? 'is a directory' : 'not a regular file');
-    if (info.size > maxBytes) throw new Error(`${info.size} bytes exceed the limit of ${maxBytes} bytes`);
-    return await file.readFile();
-  } finally {
-    await file.close();
-  }
-}
-
-/** Reads a file for decodeImage, every failure a LettersError naming it. */
+/** Reads an image file: a regular file no larger than `maxBytes`, checked before reading (a symlink to /dev/zero is refused). */
 export async function readImage(path: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
-  try {
-    return await readImageFile(path, limits.maxBytes ?? DEFAULT_MAX_BYTES);
-  } catch (error) {
-    throw new LettersError(`${path}: cannot read the image (${describe(error)})`, { cause: error });
-  }
+  return readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_BYTES, 'image file');
 }
 
 /**

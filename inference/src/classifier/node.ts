@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { LettersError } from '@letters/contract';
+import { LettersError, MAX_ONNX_BYTES } from '@letters/contract';
+import { readRegularFile } from '@letters/contract/node';
 import { createSession, type Runtime } from '../adapters/index.ts';
 import { ClassifierBase, type ClassifierOptions as CommonOptions } from './classifier.ts';
 import { decodeImage, type DecodeLimits } from './decode.ts';
@@ -49,11 +49,8 @@ export class Classifier extends ClassifierBase<ClassifierInput> {
 
 async function readModelFile(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await readRegularFile(path, MAX_ONNX_BYTES, 'model file');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new LettersError(`${path}: cannot read the model (${reason}); pass an .onnx file from \`letters export\``, {
-      cause: error,
-    });
+    throw new LettersError(`${(error as Error).message}; pass an .onnx file from \`letters export\``, { cause: error });
   }
 }

@@ -1,13 +1,11 @@
 /**
  * Hard limits of the data readers, and the bounded primitives that enforce them: reading a data file
- * (regular files only, size checked first) and inflating compressed data (capped by what the format's
+ * (regular files only, size checked first: @letters/contract/node's readRegularFile) and inflating compressed data (capped by what the format's
  * header declares and by the hard limit, stopping as soon as a cap is passed). A hostile or corrupt
  * file is refused with one line naming it, before its memory is spent.
  */
-import { constants as fsConstants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { LettersError } from '../common/index.ts';
+import { LettersError, readRegularFile } from '../common/index.ts';
 
 /**
  * The hard limits. The largest real input is EMNIST ByClass train images: 697,932 x 28 x 28 = 547 MB
@@ -25,48 +23,9 @@ export const DATA_LIMITS = {
 /** Compressed prefix inflated to read a header: enough for a gzip header's file name and the format's header. */
 const HEADER_PREFIX_BYTES = 4096;
 
-/**
- * Reads a data file: a regular file (or a symlink to one), no larger than the limit, checked before
- * anything is read, so a FIFO, a device such as /dev/zero or a huge file is refused at once.
- */
-export async function readDataFile(path: string, maxBytes: number = DATA_LIMITS.maxFileBytes): Promise<Uint8Array> {
-  let handle;
-  try {
-    handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
-    throw new LettersError(`${path}: cannot read (${reason})`, { cause: error });
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new LettersError(`${path}: not a regular file (${fileKind(stats)}); point at the data file itself`);
-    if (stats.size > maxBytes) {
-      throw new LettersError(`${path}: ${stats.size} bytes, more than the limit of ${maxBytes} bytes for a data file`);
-    }
-    // Exactly the size stat gave: a file that grows meanwhile cannot make the read unbounded.
-    const bytes = new Uint8Array(stats.size);
-    let read = 0;
-    while (read < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return read === bytes.length ? bytes : bytes.subarray(0, read);
-  } catch (error) {
-    if (error instanceof LettersError) throw error;
-    throw new LettersError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  } finally {
-    await handle.close();
-  }
-}
-
-function fileKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a file';
+/** Reads a data file: a regular file (or a symlink to one) no larger than the limit, checked before anything is read. */
+export function readDataFile(path: string, maxBytes: number = DATA_LIMITS.maxFileBytes): Promise<Uint8Array> {
+  return readRegularFile(path, maxBytes, 'data file');
 }
 
 export type CompressedFormat = 'gzip' | 'zlib' | 'deflate-raw';

@@ -6,8 +6,8 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { LettersError } from '../common/index.ts';
 import { registerWasmTrainingKernels } from './kernels/index.ts';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendChoice = 'auto' | 'onnxruntime' | 'onnxruntime-web' | 'tensorflow' | 'wasm' | 'cpu';
+export const backendChoices: readonly BackendChoice[] = ['auto', 'onnxruntime', 'onnxruntime-web', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendOptions {
   backend?: BackendChoice;
@@ -29,7 +29,10 @@ export interface BackendOptions {
 export const defaultTrainingThreads = Math.min(2, availableParallelism());
 
 export interface BackendInfo {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** What runs the training steps: onnxruntime (training graphs; tfjs wasm evaluates) or a tfjs backend. */
+  name: 'onnxruntime' | 'onnxruntime-web' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Chosen by `auto`: a model the onnxruntime step cannot train falls back to the wasm step. */
+  automatic?: boolean;
   threads: number;
   simd: boolean;
   /** tfjs version, and the backend package's when it has its own. */
@@ -78,15 +81,32 @@ async function useWasm(threads: number): Promise<BackendInfo> {
   };
 }
 
+/**
+ * Training steps on onnxruntime: each step is one ONNX graph (forward, gradients, optimizer update). The
+ * tfjs model still builds, evaluates and saves on tfjs's wasm backend.
+ */
+async function useOnnxruntime(name: 'onnxruntime' | 'onnxruntime-web', threads: number): Promise<BackendInfo> {
+  const ort = name === 'onnxruntime' ? await import('onnxruntime-node') : await import('onnxruntime-web');
+  const runtimeVersion = ort.env.versions.common;
+  const wasm = await useWasm(1);
+  return {
+    name,
+    threads,
+    simd: wasm.simd,
+    version: `${name === 'onnxruntime' ? 'onnxruntime-node' : 'onnxruntime-web'} ${runtimeVersion}; tfjs ${tf.version.tfjs} wasm for evaluation`,
+    note: `each training step one ONNX graph on ${name === 'onnxruntime' ? 'native CPU kernels' : 'WebAssembly'}`,
+  };
+}
+
 async function useCpu(note: string): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   return { name: 'cpu', threads: 1, simd: false, version: `tfjs ${tf.version.tfjs}`, note };
 }
 
 /**
- * Selects and initialises the tfjs backend for training. `auto` prefers tfjs-node when its native
- * binding loads, else wasm with this project's training kernels, else cpu (about 2 images/s on
- * a convnet, so with a warning in the note).
+ * Selects and initialises the backend for training. `auto` prefers onnxruntime-node (the fastest
+ * measured, see the README's benchmark), then tfjs-node when its native binding loads, else wasm with
+ * this project's training kernels, else cpu (about 2 images/s on a convnet, so with a warning in the note).
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   current = await selectBackend(options);
@@ -107,6 +127,15 @@ async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
     throw new LettersError(`--threads ${threads}: expected a whole number of at least 1.`);
   }
   if (choice === 'cpu') return useCpu('pure JavaScript: very slow for convnets; use for checks only');
+  if (choice === 'onnxruntime' || choice === 'onnxruntime-web' || choice === 'auto') {
+    try {
+      return { ...(await useOnnxruntime(choice === 'auto' ? 'onnxruntime' : choice, threads)), ...(choice === 'auto' ? { automatic: true } : {}) };
+    } catch (error) {
+      if (choice !== 'auto') {
+        throw new LettersError(`--backend ${choice}: ${error instanceof Error ? error.message : String(error)}.`, { cause: error, kind: 'usage' });
+      }
+    }
+  }
   if (choice === 'tensorflow' || choice === 'auto') {
     if (await loadTensorflow()) {
       await tf.setBackend('tensorflow');
@@ -133,7 +162,7 @@ async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
 /** One line for every training command to print: backend, threads, SIMD, versions. */
 export function describeBackend(info: BackendInfo): string {
   const threads = info.threads === 0 ? 'native threads' : `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  const simd = info.name === 'tensorflow' ? '' : `, SIMD ${info.simd ? 'on' : 'off'}`;
+  const simd = info.name === 'tensorflow' || info.name === 'onnxruntime' ? '' : `, SIMD ${info.simd ? 'on' : 'off'}`;
   const note = info.note === '' ? '' : ` - ${info.note}`;
   return `backend: ${info.name} (${threads}${simd}; ${info.version})${note}`;
 }

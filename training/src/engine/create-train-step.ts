@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { LettersError } from '../common/index.ts';
 import { currentBackend } from './backend.ts';
 import { createLocalTrainStep } from './local-train-step.ts';
+import { createOnnxTrainStep } from './onnx-train-step.ts';
 import { createParallelTrainStep } from './parallel-train-step.ts';
-import type { CreateTrainStep } from './train-step.ts';
+import type { CreateTrainStep, TrainStep } from './train-step.ts';
 
 /**
  * Forward multiply-adds per image for each trainable weight. A data-parallel step ships every
@@ -34,16 +36,31 @@ const parallelMinimumReuse = 8;
  */
 export function trainStepThreads(model: tf.LayersModel): number {
   const backend = currentBackend();
+  if (backend?.name === 'onnxruntime' || backend?.name === 'onnxruntime-web') return backend.threads;
   if (backend?.name !== 'wasm' || weightReuse(model) < parallelMinimumReuse) return 1;
   return backend.threads;
 }
 
 /** The training step for the backend initBackend selected, on trainStepThreads(model) threads. */
 export const createTrainStep: CreateTrainStep = (model, optimizer) => {
-  const threads = trainStepThreads(model);
+  const backend = currentBackend();
+  if (backend?.name === 'onnxruntime' || backend?.name === 'onnxruntime-web') {
+    try {
+      return createOnnxTrainStep(model, optimizer, { runtime: backend.name, threads: backend.threads });
+    } catch (error) {
+      if (!backend.automatic || !(error instanceof LettersError)) throw error;
+      console.warn(`letters: ${error.message}; this model trains on the wasm step instead.`);
+      return createTfjsTrainStep(model, optimizer, weightReuse(model) < parallelMinimumReuse ? 1 : backend.threads);
+    }
+  }
+  return createTfjsTrainStep(model, optimizer, trainStepThreads(model));
+};
+
+/** The tfjs step: in this thread, or data-parallel over `threads` workers. */
+function createTfjsTrainStep(model: tf.LayersModel, optimizer: tf.Optimizer, threads: number): TrainStep {
   if (threads === 1) return createLocalTrainStep(model, optimizer);
   return createParallelTrainStep(model, optimizer, {
     threads,
     onFallback: (reason) => console.warn(`letters: training workers failed (${reason}); continuing on 1 thread.`),
   });
-};
+}

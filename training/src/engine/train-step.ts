@@ -24,6 +24,11 @@ export interface StepResult {
  */
 export interface TrainStep {
   run(batch: Batch): Promise<StepResult>;
+  /**
+   * Writes weights and optimizer state the step keeps elsewhere (an onnxruntime session) back into the
+   * tfjs model and optimizer. Steps that update the tfjs variables directly have none.
+   */
+  sync?(): Promise<void>;
   dispose(): void;
 }
 

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LettersError } from '../common/index.ts';
+import { LettersError, readRegularFile } from '../common/index.ts';
 import { describeIssues, experimentSchema, settingsSchema, type ExperimentConfig } from './config.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.ts';
 
@@ -71,14 +70,12 @@ export async function readExperimentFile(path: string): Promise<ExperimentConfig
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new LettersError(`${path}: cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      cause: error,
-    });
-  }
+  // A config is a few KB: a regular file of at most 1 MB (a symlink to /dev/zero is refused, not read forever).
+  const text = new TextDecoder().decode(
+    await readRegularFile(path, 1024 * 1024, what).catch((error: unknown) => {
+      throw new LettersError(`${(error as Error).message}; pass a ${what} (.json)`, { cause: error });
+    }),
+  );
   try {
     return JSON.parse(text);
   } catch (error) {

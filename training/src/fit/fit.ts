@@ -91,6 +91,8 @@ export async function fit(model: tf.LayersModel, data: ImageSet, options: FitOpt
         correctSum += result.accuracy * batch.size;
         for (const c of callbacks) await c.onBatchEnd?.({ ...result, epoch, batch: b, size: batch.size }, state);
       }
+      // Evaluation, checkpoints and callbacks read the tfjs model.
+      await step.sync?.();
       const validation = options.validation && (await evaluateModel(model, options.validation, 'validation'));
       const log: EpochLog = {
         epoch,

@@ -118,7 +118,9 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
-    throw new LettersError(`${modelPath}: tfjs cannot build this model (${(error as Error).message}); retrain it`, {
+    // tfjs' messages may go on for lines of advice: the first says what is wrong.
+    const reason = (error as Error).message.split('\n')[0]!.replace(/\. This may be due to.*$/, '');
+    throw new LettersError(`${modelPath}: tfjs cannot build this model (${reason}); retrain it`, {
       cause: error,
     });
   }

@@ -14,6 +14,8 @@ export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
 export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;
 /** Most layers a model may have, and the largest size (units, filters, kernel, input dimension) of one. */
 const MAX_LAYERS = 1024;
+/** Deepest nesting of the topology's JSON (a letters model's is under 10). */
+const MAX_DEPTH = 64;
 const MAX_LAYER_SIZE = 8192;
 /** Config keys holding sizes that tfjs allocates by. */
 const SIZE_KEYS = new Set(['units', 'filters', 'kernel_size', 'pool_size', 'strides', 'batch_input_shape', 'input_dim', 'output_dim', 'target_shape', 'size', 'dilation_rate']);
@@ -38,9 +40,10 @@ export function checkModelJson(value: unknown, path: string): tf.io.ModelJSON {
     throw new LettersError(`${describeIssues(parsed.error, path)}; not a tfjs layers model: retrain or restore it`);
   }
   let layers = 0;
-  const visit = (node: unknown, where: string): void => {
+  const visit = (node: unknown, where: string, depth = 0): void => {
+    if (depth > MAX_DEPTH) throw new LettersError(`${path}: modelTopology is nested deeper than ${MAX_DEPTH} levels; not a letters model`);
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${where}[${i}]`));
+      node.forEach((item, i) => visit(item, `${where}[${i}]`, depth + 1));
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -50,7 +53,7 @@ export function checkModelJson(value: unknown, path: string): tf.io.ModelJSON {
     }
     for (const [key, child] of Object.entries(record)) {
       if (SIZE_KEYS.has(key)) checkSizes(child, `${where}.${key}`, path);
-      else visit(child, `${where}.${key}`);
+      else visit(child, `${where}.${key}`, depth + 1);
     }
   };
   visit(parsed.data.modelTopology, 'modelTopology');

@@ -51,7 +51,7 @@ describe('grid files', () => {
     const bad = join(root, 'bad.json');
     await writeFile(bad, '{ "variants": [ }');
     await expect(readGrid(bad)).rejects.toThrow(`${bad}: not valid JSON`);
-    await expect(readGrid(join(root, 'missing.json'))).rejects.toThrow(`${join(root, 'missing.json')}: cannot read the grid file (ENOENT)`);
+    await expect(readGrid(join(root, 'missing.json'))).rejects.toThrow(`${join(root, 'missing.json')}: cannot read (no such file); pass a grid file (.json)`);
   });
 
   it('trains every variant to convergence over the seeds: the grid patience and maximum, unless a variant stops early its own way', () => {

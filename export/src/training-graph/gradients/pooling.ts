@@ -1,3 +1,4 @@
+import { intAttr } from '../../onnx/graph-builder.ts';
 import type { OnnxNode } from '../../onnx/schema.ts';
 import { intOf, intsOf } from '../shapes.ts';
 import type { GradientContext, GradientRule } from './context.ts';
@@ -36,20 +37,43 @@ function fitSpatial(g: GradientContext, value: string, from: [number, number], t
 }
 
 /**
- * MaxPool with tiling windows: the gradient goes to the pixels equal to their window's maximum, found by
- * comparing the input with the upsampled output. Cheaper than MaxPool's Indices output with MaxUnpool
- * (Indices leave onnxruntime's fast pooling path). Ties share the gradient; after a Relu the only
- * likely ties are zeros, whose gradient the Relu stops anyway.
+ * MaxPool with tiling windows, polyphase: for each window offset (i, j), the input pixels at that offset
+ * ([N, C, Ho, Wo], a strided Slice) that equal the window's maximum get the window's gradient, unless an
+ * earlier offset already did. Ties go to the first maximum in row-major order, as tfjs's kernels do: ties
+ * are common (a blank background gives every pixel of a window the same activation), and sharing the
+ * gradient among them would multiply it. The pieces interleave back into [N, C, H, W]. Cheaper than
+ * MaxPool's Indices output with MaxUnpool: Indices leave onnxruntime's fast pooling path.
  */
 export const maxPool: GradientRule = (g, node, [dy]) => {
   const { k } = tiling(g, node);
   const x = node.input[0]!;
+  const y = node.output[0]!;
   const [, c, h, w] = g.shape(x) as [null, number, number, number];
-  const [, , ho, wo] = g.shape(node.output[0]!) as [null, number, number, number];
+  const [, , ho, wo] = g.shape(y) as [null, number, number, number];
   const covered: [number, number] = [ho * k[0], wo * k[1]];
   const input = fitSpatial(g, x, [h, w], covered, -3.4e38);
-  const isMax = g.op('Equal', [input, upsample(g, node.output[0]!, k, c, ho, wo)]);
-  return [fitSpatial(g, g.where(isMax, upsample(g, dy!, k, c, ho, wo)), covered, [h, w], 0)];
+  const zero = g.scalar(0);
+  let taken: string | undefined;
+  const rows: string[] = [];
+  for (let i = 0; i < k[0]; i++) {
+    const pieces: string[] = [];
+    for (let j = 0; j < k[1]; j++) {
+      const at = g.op('Slice', [input, g.int64([i, j]), g.int64([covered[0], covered[1]]), g.int64([2, 3]), g.int64(k)]);
+      let isMax = g.op('Equal', [at, y]);
+      if (taken) {
+        const first = g.op('And', [isMax, g.op('Not', [taken])]);
+        taken = g.op('Or', [taken, isMax]);
+        isMax = first;
+      } else {
+        taken = isMax;
+      }
+      pieces.push(g.op('Unsqueeze', [g.op('Where', [isMax, dy!, zero]), g.int64([3, 5])]));
+    }
+    rows.push(pieces.length === 1 ? pieces[0]! : g.op('Concat', pieces, [intAttr('axis', 5)]));
+  }
+  const interleaved = rows.length === 1 ? rows[0]! : g.op('Concat', rows, [intAttr('axis', 3)]);
+  const full = g.op('Reshape', [interleaved, g.int64([0, c, covered[0], covered[1]])]);
+  return [fitSpatial(g, full, covered, [h, w], 0)];
 };
 
 /** AveragePool with tiling windows: each pixel gets its window's gradient over the window's pixel count. */
