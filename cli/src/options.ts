@@ -67,6 +67,14 @@ export function loopbackHost(value: string): string {
   return value;
 }
 
+/** Checks a positive number option (`--lock-seconds`, `--budget-minutes`); undefined passes through. */
+export function positiveNumber(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new LettersError(`--${name} ${value}: must be a positive number`, { kind: 'usage' });
+  }
+  return value;
+}
+
 /** Checks `--tolerance`: a finite number >= 0. */
 export function tolerance(value: number): number {
   if (!(value >= 0) || !Number.isFinite(value)) throw usage(`--tolerance ${value}: must be a number >= 0, e.g. 1e-4`);

@@ -14,7 +14,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 describe('help', () => {
   it('lists every command, and the datasets where a command takes --dataset', async () => {
     const help = await letters(['--help']);
-    for (const name of ['data', 'train', 'tune', 'transfer', 'export', 'quantize', 'inspect', 'evaluate', 'parity', 'score', 'serve', 'pipeline', 'report', 'demo']) {
+    for (const name of ['data', 'train', 'tune', 'worker', 'transfer', 'export', 'quantize', 'inspect', 'evaluate', 'parity', 'score', 'serve', 'pipeline', 'report', 'demo']) {
       expect(help.stdout).toMatch(new RegExp(`^  letters ${name}\\b`, 'm'));
     }
     const evaluate = await letters(['evaluate', '--help']);

@@ -17,6 +17,7 @@ const TINY = {
   tuneEpochs: 1,
   transferEpochs: 1,
   transferFolds: 2,
+  transferSeeds: 2,
   parityImages: 32,
 };
 
@@ -81,6 +82,12 @@ describe('letters pipeline', () => {
     expect(first.tuning.seeds).toEqual([7, 8]);
     expect(first.tuned.dir).toBe(first.tuning.best.dir);
     expect(first.transfer.rows.map((r) => r.method)).toEqual(['zero-shot', 'feature-extraction', 'fine-tune', 'scratch']);
+    // Each method over 2 seeds of each fold: the seeds' cross-validated accuracies and their interval.
+    for (const row of first.transfer.rows) {
+      expect(row.runs.map((r) => r.length)).toEqual([2, 2]);
+      expect(row.seeds.values).toEqual(row.runs.map((r) => (r[0]! + r[1]!) / 2));
+      expect(row.seeds.mean).toBeCloseTo((row.seeds.values[0]! + row.seeds.values[1]!) / 2, 12);
+    }
   });
 
   it('quantizes the tuned model to every precision and runs each on the Node runtimes, or says why not', async () => {
@@ -153,5 +160,5 @@ describe('letters pipeline', () => {
     const changed = await runStudy({ ...options, profile: { ...TINY, tuneEpochs: 2 } });
     const rerun = changed.stages.filter((s) => !s.cached).map((s) => s.name);
     expect(rerun).toEqual(['tune', 'transfer', 'export+evaluate tuned', 'export+evaluate transfer', 'precisions tuned']);
-  });
+  }, 400_000);
 });

@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./tune.ts')).tune,
   },
   {
+    usage: 'worker',
+    describe: 'Train the runs `letters tune --queue` or `letters pipeline --queue` put on a Redis queue (BullMQ), on any number of machines',
+    load: async () => (await import('./worker.ts')).worker,
+  },
+  {
     usage: 'transfer',
     describe:
       'Transfer an EMNIST Letters model to Binary AlphaDigits: zero-shot, feature extraction, fine-tuning and scratch, by k-fold cross-validation',

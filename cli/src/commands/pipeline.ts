@@ -4,6 +4,7 @@ import { checkOutput, writeFileAtomic } from '@letters/contract/node';
 import { DATASET_DEFAULTS, terminalTable } from '@letters/training';
 import { command, informer, printJson, warn } from '../command.ts';
 import { PROFILES, RESULTS_FILE, runStudy } from '../pipeline/pipeline.ts';
+import { parseQueueUrl } from '../queue/run-queue.ts';
 import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
 import { REPORT_DIR, summaryTable, writeStudyReport } from '../report/study-report.ts';
 import { backendOptions, dataDirOption, gridOption, seedOption } from '../training-options.ts';
@@ -24,11 +25,14 @@ export const pipeline = command(
       .option('grid', gridOption('Tuning grid file'))
       .option('browser', { type: 'boolean', default: true, describe: "Run the tuned model's precisions in Chromium too, on wasm and WebGPU (--no-browser: Node runtimes only)" })
       .option('seed', seedOption(DATASET_DEFAULTS.seed, 'Seed of splits, weights, shuffles and augmentation'))
+      .option('queue', { type: 'string', describe: 'Share the tuning runs out through a Redis queue (redis://host:port) to `letters worker`s' })
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
+      .example('$0 pipeline --data-dir ../shared/data --queue redis://10.0.0.5:6379', 'the same, its tuning runs trained by workers on other machines')
       .example('$0 pipeline --quick', 'a first look; EMNIST from ./data or the official download, else the generated letters')
       .example('$0 pipeline --quick --synthetic', 'a first look on the generated letters, offline'),
   async (args) => {
+    if (args.queue !== undefined) parseQueueUrl(args.queue); // a bad address fails before any work
     const log = informer(args);
     const profileName = args.quick ? 'quick' : 'full';
     const inputs = [args.dataDir, args.grid].filter((input) => input !== undefined);
@@ -46,6 +50,7 @@ export const pipeline = command(
       synthetic: args.synthetic,
       grid: args.grid,
       browser: args.browser,
+      ...(args.queue === undefined ? {} : { queue: args.queue }),
       quiet: args.quiet || args.json,
       log,
     });

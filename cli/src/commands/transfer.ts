@@ -39,6 +39,7 @@ export const transfer = command(
       .option('methods', { type: 'string', default: TRANSFER_DEFAULTS.methods.join(','), describe: `Comma-separated: ${TRANSFER_METHODS.join(', ')}` })
       .option('k', { type: 'number', default: TRANSFER_DEFAULTS.k, describe: 'Folds of the stratified cross-validation' })
       .option('seed', seedOption(TRANSFER_DEFAULTS.seed, 'Seed of the folds, shuffles, augmentation and the scratch initialization'))
+      .option('seeds', { type: 'number', default: TRANSFER_DEFAULTS.seeds, describe: 'Trainings per method and fold, seeds --seed, --seed + 1, ... (a 95% interval over seeds from 2)' })
       .option('epochs', { type: 'number', default: TRANSFER_DEFAULTS.epochs, describe: 'Epochs of every trained method' })
       .option('batch-size', { type: 'number', default: TRANSFER_DEFAULTS.batchSize })
       .option('fine-tune-layers', { type: 'number', describe: 'Conv/Dense layers fine-tuning unfreezes, from the output down [default: all]' })
@@ -63,6 +64,7 @@ export const transfer = command(
       methods,
       k: args.k,
       seed: args.seed,
+      seeds: args.seeds,
       epochs: args.epochs,
       batchSize: args.batchSize,
       fineTuneLayers: args.fineTuneLayers,

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  budgetPlan,
   createTrainStep,
+  describeBudgetPlan,
+  describePlan,
   describeBackend,
   findLeakage,
   initBackend,
@@ -36,6 +39,7 @@ import {
   type ParityResult,
 } from '@letters/inference';
 import { exportModelDir, type ModelDirExportReport } from '../export-model-dir.ts';
+import { queueRuns } from '../queue/run-queue.ts';
 import { tfjsProbabilities } from '../tfjs-reference.ts';
 import { studyEnvironment, type StudyEnvironment } from './environment.ts';
 import { StudyProgress } from './progress.ts';
@@ -56,17 +60,21 @@ export interface StudyProfile {
   readonly tuneSeeds?: number;
   /** At most this many epochs per tuning run (default: the grid's convergence rule). */
   readonly tuneEpochs?: number;
+  /** Plan tuning's seeds and epochs to fit this many minutes (instead of tuneSeeds and tuneEpochs). */
+  readonly tuneMinutes?: number;
   /** Epochs of each trained transfer method per fold. */
   readonly transferEpochs: number;
   /** Cross-validation folds of the transfer comparison. */
   readonly transferFolds: number;
+  /** Trainings per transfer method and fold (seeds seed, seed + 1, ...). */
+  readonly transferSeeds: number;
   /** Images per parity batch. */
   readonly parityImages: number;
 }
 
 export const PROFILES = {
-  full: { baselineEpochs: 5, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, parityImages: 512 },
-  quick: { limit: 5000, baselineEpochs: 2, tuneSeeds: 2, tuneEpochs: 1, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
+  full: { baselineEpochs: 5, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, transferSeeds: 3, parityImages: 512 },
+  quick: { limit: 5000, baselineEpochs: 2, tuneMinutes: 4, transferEpochs: 5, transferFolds: 3, transferSeeds: 1, parityImages: 256 },
 } as const satisfies Record<string, StudyProfile>;
 
 export interface PipelineOptions {
@@ -83,6 +91,8 @@ export interface PipelineOptions {
   readonly grid: string;
   /** Also run the tuned model's precisions in Chromium (wasm and WebGPU); default false. */
   readonly browser?: boolean;
+  /** redis://host:port: tuning's runs go to `letters worker`s through this queue (default: trained here). */
+  readonly queue?: string;
   readonly quiet: boolean;
   readonly log: (line: string) => void;
 }
@@ -196,21 +206,46 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const tuning = await stage(
     cache.run({
       name: 'tune',
-      inputs: { data: letters.source.hash, grid: gridText, seeds: profile.tuneSeeds ?? null, epochs: profile.tuneEpochs ?? null, seed },
+      inputs: {
+        data: letters.source.hash,
+        grid: gridText,
+        seeds: profile.tuneSeeds ?? null,
+        epochs: profile.tuneEpochs ?? null,
+        minutes: profile.tuneMinutes ?? null,
+        seed,
+      },
       outputs: (r: TuneReport) => [join(r.best.dir, 'model.json')],
-      run: async () =>
-        tune({
-          grid: await readGrid(options.grid),
+      run: async () => {
+        const grid = await readGrid(options.grid);
+        const outDir = join(out, 'tune');
+        const plan = profile.tuneMinutes === undefined ? undefined : await budgetPlan({ grid, data: letters, minutes: profile.tuneMinutes, outDir, createTrainStep });
+        if (plan) log(`tuning ${describeBudgetPlan(plan)}`);
+        const seeds = plan?.seeds ?? profile.tuneSeeds;
+        const maxEpochs = plan?.maxEpochs ?? profile.tuneEpochs;
+        return tune({
+          grid,
           gridFile: options.grid,
           data: letters,
-          outDir: join(out, 'tune'),
+          outDir,
           seed,
-          ...(profile.tuneSeeds === undefined ? {} : { seeds: profile.tuneSeeds }),
-          ...(profile.tuneEpochs === undefined ? {} : { maxEpochs: profile.tuneEpochs }),
+          ...(seeds === undefined ? {} : { seeds }),
+          ...(maxEpochs === undefined ? {} : { maxEpochs }),
+          ...(plan ? { budget: `${describePlan(grid, plan.seeds, plan.maxEpochs)}; ${describeBudgetPlan(plan)}` } : {}),
           createTrainStep,
+          ...(options.queue === undefined
+            ? {}
+            : {
+                runRuns: queueRuns({
+                  url: options.queue,
+                  data: { dataset: letters.source.name, seed, ...(profile.limit === undefined ? {} : { limit: profile.limit }) },
+                  dataHash: letters.source.hash,
+                  log,
+                }),
+              }),
           quiet: options.quiet,
           onRun: (run, index, total, skipped) => log(`tuning ${index + 1}/${total}: ${run.variant}, seed ${run.seed}${skipped ? ' (done earlier)' : ''}`),
-        }),
+        });
+      },
     }),
     'tune',
   );
@@ -221,10 +256,21 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const transfer = await stage(
     cache.run({
       name: 'transfer',
-      inputs: { base: tuning.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seed },
+      inputs: { base: tuning.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seeds: profile.transferSeeds, seed },
       outputs: (r: TransferReport) => [join(r.final.dir, 'model.json'), join(out, 'transfer.json')],
       run: () =>
-        runTransfer({ base: tunedDir, data: data.transferData, out, seed, epochs: profile.transferEpochs, k: profile.transferFolds, createTrainStep, quiet: options.quiet, log }),
+        runTransfer({
+          base: tunedDir,
+          data: data.transferData,
+          out,
+          seed,
+          seeds: profile.transferSeeds,
+          epochs: profile.transferEpochs,
+          k: profile.transferFolds,
+          createTrainStep,
+          quiet: options.quiet,
+          log,
+        }),
     }),
     'transfer',
   );

@@ -203,8 +203,9 @@ async function transferSection(results: StudyResults): Promise<ReportSection> {
   return {
     title: 'Transfer to Binary AlphaDigits',
     markdown: [
-      `Base: the tuned EMNIST model; data: ${t.dataset.description}; seeded stratified ${t.k}-fold cross-validation; ` +
-        'std is the sample standard deviation over folds.',
+      `Base: the tuned EMNIST model; data: ${t.dataset.description}; seeded stratified ${t.k}-fold cross-validation, every fold ` +
+        `trained with ${t.seeds} seed${t.seeds === 1 ? '' : 's'}; std is the sample standard deviation over folds (each the mean over seeds); ` +
+        'over seeds: the mean of each seed\'s cross-validated accuracy with its 95% t interval.',
       '',
       markdownTable(t.rows, TRANSFER_COLUMNS),
       '',

@@ -43,3 +43,4 @@ export {
   type SeedTableRow,
   type SeedTableOptions,
 } from './seed-table.ts';
+export { budgetPlan, planBudget, probeEpochSeconds, describeBudgetPlan, type BudgetPlan } from './budget.ts';

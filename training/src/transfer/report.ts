@@ -14,6 +14,8 @@ export interface TransferReport {
   readonly dataset: DatasetSource;
   readonly k: number;
   readonly seed: number;
+  /** Trainings per method and fold (seeds seed, seed + 1, ...). */
+  readonly seeds: number;
   readonly rows: readonly TransferRow[];
   /** The final model: its method, where it was saved, and its accuracy on the held-out test split. */
   readonly final: { readonly method: string; readonly dir: string; readonly test: EvaluationMetrics };
@@ -33,6 +35,11 @@ export const TRANSFER_COLUMNS: readonly Column<TransferRow>[] = [
   { header: 'Mean accuracy', value: (r) => percent(r.meanAccuracy), align: 'right' },
   { header: 'Std', value: (r) => percent(r.stdAccuracy), align: 'right' },
   { header: 'Folds', value: (r) => r.folds.map(percent).join(' '), align: 'right' },
+  {
+    header: 'Over seeds [95% CI]',
+    value: (r) => (r.seeds.n < 2 ? '' : `${percent(r.seeds.mean)} [${percent(r.seeds.low)}, ${percent(r.seeds.high)}]`),
+    align: 'right',
+  },
   { header: 'Trained layers', value: (r) => trainedLayers(r.plan) },
   { header: 'Learning rate', value: (r) => (r.plan.epochs === 0 ? '' : String(r.plan.learningRate)), align: 'right' },
   { header: 'Epochs', value: (r) => r.plan.epochs, align: 'right' },
@@ -44,7 +51,8 @@ export function transferMarkdown(report: Omit<TransferReport, 'files'>): string 
     `# Transfer to Binary AlphaDigits`,
     '',
     `Base model \`${report.base}\`; data: ${report.dataset.description} (${report.dataset.hash.slice(0, 12)}); ` +
-      `seeded stratified ${report.k}-fold cross-validation (seed ${report.seed}). Std is the sample standard deviation over the folds.`,
+      `seeded stratified ${report.k}-fold cross-validation (seed ${report.seed}), every fold trained with ${report.seeds} seed${report.seeds === 1 ? '' : 's'}. ` +
+      'Std is the sample standard deviation over the folds (each fold the mean over seeds); over seeds: the mean of each seed\'s cross-validated accuracy with its 95% t interval.',
     '',
     markdownTable(report.rows, TRANSFER_COLUMNS),
     '',

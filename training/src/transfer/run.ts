@@ -22,6 +22,8 @@ export interface TransferOptions {
   readonly methods?: readonly TransferMethod[];
   readonly k?: number;
   readonly seed?: number;
+  /** Trainings per method and fold, with seeds seed, seed + 1, ... (default 1). */
+  readonly seeds?: number;
   /** Epochs of every trained method. */
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -40,6 +42,7 @@ export const TRANSFER_DEFAULTS = {
   methods: TRANSFER_METHODS,
   k: 5,
   seed: 42,
+  seeds: 1,
   epochs: 20,
   batchSize: 32,
   learningRate: 1e-3,
@@ -63,6 +66,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
     methods: options.methods ?? d.methods,
     k: options.k ?? d.k,
     seed: options.seed ?? d.seed,
+    seeds: options.seeds ?? d.seeds,
     epochs: options.epochs ?? d.epochs,
     batchSize: options.batchSize ?? d.batchSize,
     learningRate: options.learningRate ?? d.learningRate,
@@ -70,7 +74,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
     augmentation: options.augmentation ?? DEFAULT_AUGMENTATION,
   };
   if (o.methods.length === 0) throw new LettersError(`--methods: name at least one of ${TRANSFER_METHODS.join(', ')}`);
-  for (const [name, value] of [['--epochs', o.epochs], ['--batch-size', o.batchSize]] as const) {
+  for (const [name, value] of [['--epochs', o.epochs], ['--batch-size', o.batchSize], ['--seeds', o.seeds]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new LettersError(`${name} ${value}: use a whole number of at least 1`);
   }
   const { set, splits } = await loadTransferData(o.data);
@@ -84,7 +88,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   const plans = o.methods.map((method) => planMethod(method, base, o));
   base.dispose();
   const trainOptions = { baseDir: o.base, batchSize: o.batchSize, createTrainStep: o.createTrainStep ?? defaultTrainStep, ...(o.augmentation ? { augmentation: o.augmentation } : {}) };
-  const rows = await crossValidate(set, { ...trainOptions, plans, k: o.k, seed: o.seed, quiet: o.quiet, ...(o.log ? { log: o.log } : {}) });
+  const rows = await crossValidate(set, { ...trainOptions, plans, k: o.k, seed: o.seed, seeds: o.seeds, quiet: o.quiet, ...(o.log ? { log: o.log } : {}) });
 
   // The final model: the best method by cross-validated accuracy, trained on the dataset's train
   // and validation splits; its test split, never seen, is what `letters evaluate` scores.
@@ -104,7 +108,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   });
   model.dispose();
 
-  const report = { base: o.base, dataset: splits.source, k: o.k, seed: o.seed, rows, final: { method: best.method, dir: finalDir, test } };
+  const report = { base: o.base, dataset: splits.source, k: o.k, seed: o.seed, seeds: o.seeds, rows, final: { method: best.method, dir: finalDir, test } };
   const files = await writeTransferReport(o.out, report, set.classNames);
   return { ...report, files: [...files, 'transfer/'] };
 }

@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LettersError, writeFileAtomic } from '../common/index.ts';
+import { stratifiedSample } from '../data/split.ts';
+import type { DatasetSplits } from '../data/types.ts';
+import type { CreateTrainStep } from '../engine/train-step.ts';
+import { fit } from '../fit/fit.ts';
+import { createOptimizer } from '../fit/optimizers.ts';
+import { buildModel } from '../models/build.ts';
+import type { ExperimentConfig } from './config.ts';
+import type { Grid } from './grid.ts';
+
+/** How many runs, and how long each, a time budget allows. */
+export interface BudgetPlan {
+  readonly minutes: number;
+  readonly seeds: number;
+  readonly maxEpochs: number;
+  /** The plan's predicted minutes of training, from the probe. */
+  readonly predictedMinutes: number;
+  /** Measured seconds per full epoch (training and validation) of each variant. */
+  readonly epochSeconds: Readonly<Record<string, number>>;
+}
+
+/** Images each variant trains on in the probe: enough batches to time, a few seconds in all. */
+const PROBE_IMAGES = 256;
+
+/**
+ * Seconds per epoch of each variant on this data, measured: one epoch of each on a seeded sample
+ * of the training split (validating on a sample in the same proportion), scaled to the full
+ * splits. A first, discarded probe warms the backend up.
+ */
+export async function probeEpochSeconds(variants: readonly ExperimentConfig[], data: DatasetSplits, createTrainStep: CreateTrainStep): Promise<Record<string, number>> {
+  const trainImages = Math.min(PROBE_IMAGES, data.train.count);
+  const train = stratifiedSample(data.train, trainImages, 1);
+  const validation = stratifiedSample(data.validation, Math.max(1, Math.round((trainImages * data.validation.count) / data.train.count)), 1);
+  const time = async (config: ExperimentConfig) => {
+    const model = buildModel(config, { numClasses: data.train.numClasses, height: data.train.height, width: data.train.width, seed: 1 });
+    const optimizer = createOptimizer({ name: config.optimizer, learningRate: config.learningRate });
+    const started = performance.now();
+    await fit(model, train, { epochs: 1, batchSize: config.batchSize, seed: 1, optimizer, createTrainStep, validation, augmentation: config.augmentation || undefined });
+    const seconds = (performance.now() - started) / 1000;
+    model.dispose();
+    optimizer.dispose();
+    return (seconds * data.train.count) / train.count;
+  };
+  await time(variants[0]!);
+  const measured: Record<string, number> = {};
+  for (const variant of variants) measured[variant.name] = await time(variant);
+  return measured;
+}
+
+/**
+ * The most work that fits `minutes`: every variant over the grid's seeds up to its epoch limit,
+ * plus a reserve for the combined variant (as costly as the costliest). When that does not fit,
+ * fewer epochs first, down to the patience plus two (so convergence can still be seen); then 2
+ * seeds (the fewest that give an interval); then fewer epochs again, down to 1. Planning, not a
+ * timer: no run is cut short.
+ */
+export function planBudget(grid: Grid, minutes: number, epochSeconds: Readonly<Record<string, number>>): BudgetPlan {
+  const costs = grid.variants.map((v) => epochSeconds[v.name]!);
+  const perEpochOverSeeds = costs.reduce((a, b) => a + b, 0) + Math.max(...costs);
+  const cap = grid.convergence?.maxEpochs ?? Math.max(...grid.variants.map((v) => v.epochs));
+  const useful = Math.min(cap, (grid.convergence?.patience ?? 0) + 2);
+  const epochsFitting = (seeds: number) => Math.min(cap, Math.floor((minutes * 60) / (seeds * perEpochOverSeeds)));
+  const plan = (seeds: number, maxEpochs: number): BudgetPlan => ({
+    minutes,
+    seeds,
+    maxEpochs,
+    predictedMinutes: (seeds * maxEpochs * perEpochOverSeeds) / 60,
+    epochSeconds,
+  });
+  for (const seeds of grid.seeds > 2 ? [grid.seeds, 2] : [grid.seeds]) {
+    if (epochsFitting(seeds) >= useful) return plan(seeds, epochsFitting(seeds));
+  }
+  const seeds = Math.min(2, grid.seeds);
+  if (epochsFitting(seeds) >= 1) return plan(seeds, epochsFitting(seeds));
+  const needed = (seeds * perEpochOverSeeds) / 60;
+  throw new LettersError(
+    `--budget-minutes ${minutes}: one epoch of each of the ${grid.variants.length} variants (and their combination) over ${seeds} seeds takes about ` +
+      `${needed.toFixed(1)} minutes here; give at least ${Math.ceil(needed)}, or fewer images (--limit)`,
+    { kind: 'usage' },
+  );
+}
+
+/** "planned for 4 min: 2 seeds, at most 3 epochs per run (predicted 3.6 min)". */
+export function describeBudgetPlan(plan: BudgetPlan): string {
+  return `planned for ${plan.minutes} min: ${plan.seeds} seeds per variant, at most ${plan.maxEpochs} epoch${plan.maxEpochs === 1 ? '' : 's'} per run (predicted ${plan.predictedMinutes.toFixed(1)} min)`;
+}
+
+/**
+ * The plan for this grid, data and budget: the one stored in `outDir` when they match (a rerun
+ * must plan the same runs to reuse them, though the probe would time a little differently), else
+ * probed and planned afresh, and stored.
+ */
+export async function budgetPlan(options: {
+  readonly grid: Grid;
+  readonly data: DatasetSplits;
+  readonly minutes: number;
+  readonly outDir: string;
+  readonly createTrainStep: CreateTrainStep;
+}): Promise<BudgetPlan> {
+  const file = join(options.outDir, 'plan.json');
+  const key = JSON.stringify({ variants: options.grid.variants, seeds: options.grid.seeds, data: options.data.source.hash, minutes: options.minutes });
+  try {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { key: string; plan: BudgetPlan };
+    if (stored.key === key) return stored.plan;
+  } catch {
+    // No plan yet, or an unreadable one: plan again.
+  }
+  const plan = planBudget(options.grid, options.minutes, await probeEpochSeconds(options.grid.variants, options.data, options.createTrainStep));
+  await writeFileAtomic(file, `${JSON.stringify({ key, plan }, null, 2)}\n`);
+  return plan;
+}

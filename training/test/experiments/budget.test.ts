@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { LettersError } from '../../src/common/index.ts';
+import { planBudget } from '../../src/experiments/budget.ts';
+import { parseGrid } from '../../src/experiments/grid.ts';
+
+describe('planning a time budget', () => {
+  const grid = parseGrid(
+    { seeds: 3, convergence: { patience: 3, maxEpochs: 30 }, variants: [{ name: 'a', activation: 'elu' }, { name: 'b', activation: 'tanh' }] },
+    'g.json',
+  );
+  // Seconds per epoch: 60 over the three variants, plus 30 reserved for their combination (the costliest).
+  const epochSeconds = { baseline: 10, a: 20, b: 30 };
+  const plan = (minutes: number) => {
+    const p = planBudget(grid, minutes, epochSeconds);
+    return { seeds: p.seeds, maxEpochs: p.maxEpochs, predicted: p.predictedMinutes };
+  };
+
+  it("keeps the grid's seeds and epochs when they fit, and never plans more than the budget", () => {
+    expect(plan(135)).toEqual({ seeds: 3, maxEpochs: 30, predicted: 135 });
+    expect(plan(1000)).toEqual({ seeds: 3, maxEpochs: 30, predicted: 135 });
+    for (const minutes of [3, 7, 10, 20, 30, 90]) expect(plan(minutes).predicted).toBeLessThanOrEqual(minutes);
+  });
+
+  it('gives up epochs first (down to the patience plus two), then seeds (down to 2), then epochs again', () => {
+    expect(plan(30)).toEqual({ seeds: 3, maxEpochs: 6, predicted: 27 });
+    expect(plan(20)).toEqual({ seeds: 2, maxEpochs: 6, predicted: 18 });
+    expect(plan(10)).toEqual({ seeds: 2, maxEpochs: 3, predicted: 9 });
+    expect(plan(3)).toEqual({ seeds: 2, maxEpochs: 1, predicted: 3 });
+  });
+
+  it('says how many minutes one epoch over 2 seeds needs when the budget is smaller', () => {
+    const tooSmall = () => planBudget(grid, 2, epochSeconds);
+    expect(tooSmall).toThrow(LettersError);
+    expect(tooSmall).toThrow('--budget-minutes 2: one epoch of each of the 3 variants (and their combination) over 2 seeds takes about 3.0 minutes here; give at least 3');
+  });
+});
