@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { IMAGE_SIZE, LettersError, METADATA_KEYS } from '@letters/contract';
-import { writeFileAtomic } from '@letters/contract/node';
+import { IMAGE_SIZE, LettersError, MAX_ONNX_BYTES, METADATA_KEYS } from '@letters/contract';
+import { readRegularFile, writeFileAtomic } from '@letters/contract/node';
 import { decodeModel, quantizeOnnx, type QuantizeOptions, type QuantizeReport } from '@letters/export';
 import { modelImages } from '@letters/inference';
 import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type ImageSet } from '@letters/training';
@@ -44,8 +43,8 @@ function trainingDataset(bytes: Uint8Array, model: string): string {
  */
 export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
   await checkWritable(out);
-  const bytes = await readFile(model).catch((error: NodeJS.ErrnoException) => {
-    throw new LettersError(`${model}: cannot read the model (${error.code ?? error.message}); pass an ONNX file from letters export`, { cause: error });
+  const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file').catch((error: unknown) => {
+    throw new LettersError(`${(error as Error).message}; pass an ONNX file from letters export`, { cause: error });
   });
   const dataset = options.dataset ?? trainingDataset(bytes, model);
   const splits = await loadDataset(dataset, { dataDir: options.dataDir });
