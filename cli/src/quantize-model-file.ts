@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { IMAGE_SIZE, LettersError, MAX_ONNX_BYTES, METADATA_KEYS } from '@letters/contract';
-import { readRegularFile, writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, isLettersOnnx, readRegularFile, writeFileAtomic } from '@letters/contract/node';
 import { decodeModel, quantizeOnnx, type QuantizeOptions, type QuantizeReport } from '@letters/export';
 import { modelImages } from '@letters/inference';
 import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type ImageSet } from '@letters/training';
-import { checkWritable } from './export-model-dir.ts';
 
 export interface QuantizeFileOptions extends Pick<QuantizeOptions, 'to' | 'method' | 'dynamic' | 'fp16Arithmetic' | 'maxAccuracyLoss'> {
   /** The dataset whose training images calibrate and whose test images verify (default: the model's own). */
@@ -42,7 +41,7 @@ function trainingDataset(bytes: Uint8Array, model: string): string {
  * test images; written atomically, and only when the verification passes.
  */
 export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
-  await checkWritable(out);
+  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters wrote', recognise: isLettersOnnx }, { inputs: [model] });
   const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file').catch((error: unknown) => {
     throw new LettersError(`${(error as Error).message}; pass an ONNX file from letters export`, { cause: error });
   });

@@ -80,14 +80,14 @@ describe('exportModelDir', () => {
   test('an output path under a file, or a directory as output, fails before any work with a clear message', async () => {
     const file = join(root, 'a-file');
     await writeFile(file, 'not a directory');
-    await expect(exportModelDir(modelDir, join(file, 'model.onnx'))).rejects.toThrow(/a-file is not a directory; choose another -o path/);
-    await expect(exportModelDir(modelDir, root)).rejects.toThrow(/is a directory; pass a file name/);
+    await expect(exportModelDir(modelDir, join(file, 'model.onnx'))).rejects.toThrow(/cannot be created: .*a-file is a file, not a folder/);
+    await expect(exportModelDir(modelDir, root)).rejects.toThrow(/is a folder; name a file/);
   });
 
-  test('an unwritable output location (/sys, unwritable even for root) is refused with a clear message', async () => {
+  test('an output location on a system pseudo filesystem (/sys) is refused with a clear message', async () => {
     const out = '/sys/letters-export-test/model.onnx';
     await expect(exportModelDir(modelDir, out)).rejects.toThrow(
-      /^\/sys\/letters-export-test\/model\.onnx: cannot (write the ONNX file|be written).*choose another -o path$/,
+      /^\/sys\/letters-export-test\/model\.onnx: is on a system pseudo filesystem \(\/sys\); choose a folder on a disk$/,
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -1,5 +1,6 @@
 /** `letters tune`: every variant of a grid over several seeds to convergence, with intervals; the tuned model saved. */
 import { join } from 'node:path';
+import { checkOutput } from '@letters/contract/node';
 import {
   checkClassCount,
   createTrainStep,
@@ -32,6 +33,8 @@ export const tune = command(
     const seeds = positiveInteger('seeds', args.seeds) ?? grid.seeds;
     const maxEpochs = positiveInteger('budget-epochs', args.budgetEpochs);
     const limit = positiveInteger('limit', args.limit);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.grid] });
+    await checkOutput(join(args.out, 'best'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.grid] });
     resumeHintOnInterrupt();
     const { data, log } = await prepareTraining({ ...args, limit });
     for (const variant of grid.variants) checkClassCount(variant, data, `${args.grid}: variant "${variant.name}"`);

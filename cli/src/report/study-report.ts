@@ -243,6 +243,9 @@ function environmentSection(results: StudyResults): ReportSection {
   };
 }
 
+/** The report's folder in the pipeline's output folder. */
+export const REPORT_DIR = 'report';
+
 /** Writes the study's report (index.md, index.html, images/) into `<out>/report`. */
 export async function writeStudyReport(results: StudyResults): Promise<{ markdown: string; html: string }> {
   const report: Report = {
@@ -260,5 +263,5 @@ export async function writeStudyReport(results: StudyResults): Promise<{ markdow
       environmentSection(results),
     ],
   };
-  return writeReport(join(results.options.out, 'report'), report);
+  return writeReport(join(results.options.out, REPORT_DIR), report);
 }

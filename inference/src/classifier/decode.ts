@@ -14,6 +14,11 @@ export interface DecodeLimits {
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_PIXELS = Math.min(25_000_000, MAX_PIXELS);
 
+/** Reads an image file: a regular file no larger than `maxBytes`, checked before reading (a symlink to /dev/zero is refused). */
+export async function readImage(path: string, limits: DecodeLimits = {}): Promise<Uint8Array> {
+  return readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_BYTES, 'image file');
+}
+
 /**
  * Decodes an image file or its bytes (PNG, JPEG, WebP, TIFF, GIF: the first frame) into 8-bit raw
  * pixels, upright per EXIF orientation. `source` names the input in errors; every failure is a
@@ -23,14 +28,29 @@ export async function decodeImage(input: string | Uint8Array, limits: DecodeLimi
   const name = source ?? (typeof input === 'string' ? input : 'image bytes');
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const bytes = typeof input === 'string' ? await readImage(input, limits) : input;
   try {
-    // Regular files only, their size checked before they are read (a symlink to /dev/zero is refused).
-    if (typeof input !== 'string' && input.length > maxBytes) throw new Error(`${input.length} bytes exceed the limit of ${maxBytes} bytes`);
-    const bytes = typeof input === 'string' ? await readRegularFile(input, maxBytes, 'image file') : input;
+    if (bytes.length > maxBytes) throw new Error(`${bytes.length} bytes exceed the limit of ${maxBytes} bytes`);
     return decodeSmallPng(bytes, maxPixels) ?? (await decodeWithSharp(bytes, maxPixels));
   } catch (error) {
     throw new LettersError(`${name}: cannot read the image (${describe(error)})`, { cause: error });
   }
+}
+
+const SAMPLE_BYTES: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4 };
+
+/**
+ * Bytes decoding an image holds at its peak, from its header (read by sharp without decoding): the
+ * decoded samples at their depth (16-bit PNGs hold twice the 8-bit size) and the 8-bit output.
+ * An unreadable header costs the file's size: decoding it will fail early.
+ */
+export async function decodeCost(bytes: Uint8Array): Promise<number> {
+  const { default: sharp } = await import('sharp');
+  const metadata = await sharp(bytes).metadata().catch(() => undefined);
+  if (!metadata?.width || !metadata.height) return bytes.length;
+  const channels = metadata.channels ?? 4;
+  const sampleBytes = SAMPLE_BYTES[metadata.depth] ?? 8;
+  return bytes.length + metadata.width * metadata.height * channels * (sampleBytes + 1);
 }
 
 /** sharp (libvips) loads with the first image it decodes: importing the Classifier stays cheap. */
@@ -44,8 +64,6 @@ async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<Ra
 
 /** sharp's and fs's messages, shortened to what a user needs. */
 function describe(error: unknown): string {
-  // readRegularFile's own messages start with the path, which the caller's message already names.
-  if (error instanceof LettersError) return error.message.replace(/^.*?: (cannot read \((.*)\)$)?/, (_, all: string | undefined, reason: string | undefined) => (all ? reason! : ''));
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';

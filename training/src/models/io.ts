@@ -45,7 +45,7 @@ const WEIGHTS_BIN = 'weights.bin';
  */
 export async function saveModel(model: tf.LayersModel, dir: string, extras: ModelExtras = {}): Promise<void> {
   const files = await modelFiles(model);
-  await writeDirAtomic(dir, async (tmp) => {
+  await writeDirAtomic(dir, 'model', async (tmp) => {
     for (const [name, data] of files) await writeFileAtomic(join(tmp, name), data);
     for (const [key, name] of Object.entries(EXTRA_FILES)) {
       const value = extras[key as keyof ModelExtras];

@@ -35,7 +35,7 @@ describe('runExperiment', () => {
     expect(result.epochs).toBe(2);
     expect(result.test?.count).toBe(60);
     expect((await readdir(root)).sort()).toContain('small');
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'dataset.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'config.json', 'dataset.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
     const extras = await readModelExtras(dir);
     expect(extras.metrics).toEqual(result.test);
     expect(extras.config).toEqual(small);

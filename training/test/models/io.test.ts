@@ -30,7 +30,7 @@ describe('saveModel / loadModel', () => {
       metrics: { split: 'test', count: 10, loss: 0.3, accuracy: 0.9 },
     };
     const { dir, model } = await savedModel('round-trip', extras);
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'config.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
     const loaded = await loadModel(dir);
     const x = input();
     expect((loaded.predict(x) as tf.Tensor).arraySync()).toEqual((model.predict(x) as tf.Tensor).arraySync());
@@ -53,7 +53,7 @@ describe('saveModel / loadModel', () => {
   it('replaces an existing model directory as a whole', async () => {
     const { dir } = await savedModel('replace', { metrics: { split: 'test', count: 1, loss: 1, accuracy: 1 } });
     await saveModel(buildModel(config, { numClasses: 27, seed: 6 }), dir);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'model.json', 'weights.bin']);
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 

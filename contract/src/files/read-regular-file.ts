@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { LettersError } from './errors.ts';
+import { LettersError } from '../errors.ts';
 
 /**
  * Reads a file that must be a regular file (or a symlink to one) no larger than `maxBytes`, checked
