@@ -74,7 +74,9 @@ export async function quantizeWithSplits(
 /** `letters quantize`: reads the model, loads the dataset (default: the model's own) and quantizes. */
 export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
   await checkOutput(out, ONNX_OUTPUT, { option: '--out', inputs: [model] });
-  const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file');
+  const bytes = await readRegularFile(model, MAX_ONNX_BYTES, 'model file').catch((error: unknown) => {
+    throw new LettersError(`${(error as Error).message}; pass an ONNX file from letters export`, { cause: error });
+  });
   const dataset = options.dataset ?? trainingDataset(bytes, model);
   return quantizeWithSplits(model, bytes, out, await loadDataset(dataset, { dataDir: options.dataDir }), options);
 }

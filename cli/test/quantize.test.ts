@@ -46,7 +46,7 @@ test('letters quantize: bad input fails with one line naming the problem, and wr
   }
   const missing = await letters('quantize', join(root, 'missing.onnx'), '--to', 'fp16', '-o', out, '--calibration', 'fixtures');
   expect(missing.code).toBe(1);
-  expect(missing.stderr).toMatch(/missing\.onnx: cannot read \(no such file\)/);
+  expect(missing.stderr).toMatch(/missing\.onnx: cannot read \(no such file\); pass an ONNX file/);
   expect(existsSync(out)).toBe(false);
   expect(readdirSync(root).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 });
