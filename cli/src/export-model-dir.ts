@@ -1,7 +1,7 @@
-import { access, constants, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
-import { writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, isLettersOnnx, writeFileAtomic } from '@letters/contract/node';
 import { exportToOnnx, sourceModelHash, type ExportOptions, type ExportReport } from '@letters/export';
 import { loadModel, readModelExtras } from '@letters/training';
 
@@ -10,25 +10,10 @@ export interface ModelDirExportReport extends ExportReport {
   output: string;
 }
 
-/**
- * Fails early, before any work, when `out` cannot be written: it is a directory, or its nearest
- * existing ancestor is not a writable directory.
- */
-export async function checkWritable(out: string): Promise<void> {
-  const target = await stat(out).catch(() => undefined);
-  if (target?.isDirectory()) throw new LettersError(`${out}: is a directory; pass a file name such as ${out}/model.onnx`);
-  let dir = dirname(resolve(out));
-  for (;;) {
-    const info = await stat(dir).catch(() => undefined);
-    if (info) {
-      if (!info.isDirectory()) throw new LettersError(`${out}: cannot be written, ${dir} is not a directory; choose another -o path`);
-      await access(dir, constants.W_OK).catch((error: Error) => {
-        throw new LettersError(`${out}: cannot be written (${dir} is not writable); choose another -o path`, { cause: error });
-      });
-      return;
-    }
-    dir = dirname(dir);
-  }
+/** The model folder's files: an export may replace none of them (an earlier .onnx export it may). */
+async function modelFiles(modelDir: string): Promise<string[]> {
+  const names = await readdir(modelDir).catch(() => []);
+  return names.filter((name) => !name.endsWith('.onnx')).map((name) => join(modelDir, name));
 }
 
 /**
@@ -40,7 +25,7 @@ export async function exportModelDir(
   out: string,
   options: Omit<ExportOptions, 'extras' | 'sourceModelHash'> = {},
 ): Promise<ModelDirExportReport> {
-  await checkWritable(out);
+  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters exported', recognise: isLettersOnnx }, { inputs: [modelDir, ...(await modelFiles(modelDir))] });
   const model = await loadModel(modelDir);
   try {
     const [extras, hash] = await Promise.all([readModelExtras(modelDir), sourceModelHash(modelDir)]);

@@ -4,10 +4,16 @@ import { hideBin } from 'yargs/helpers';
 import { LettersError } from '@letters/contract';
 import { globalOptions, type CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { EXIT_CODES, UNEXPECTED_ERROR_EXIT_CODE } from './exit-codes.ts';
+import { EXIT_CODES, SIGNAL_EXIT_CODES, UNEXPECTED_ERROR_EXIT_CODE } from './exit-codes.ts';
+import { checkSingleValued } from './options.ts';
 
 /** This package's version (yargs would otherwise look for the package.json of the current directory). */
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** yargs passes itself to middleware as the second argument (its types leave it out): the command's declared options. */
+interface OptionsReader {
+  getOptions(): { array: string[] };
+}
 
 async function main(argv: string[]): Promise<void> {
   let cli: Argv<CommandContext> = yargs(argv)
@@ -21,9 +27,15 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .middleware((args: Record<string, unknown>, parser?: OptionsReader) => {
+      const lists = parser?.getOptions().array ?? [];
+      checkSingleValued(args, [...lists, ...lists.map((name) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))]);
+    }, true)
     .fail((message, error) => {
       // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): one line, as every error.
-      throw error ?? new LettersError(message.replace(/\s*\n\s*/g, ' '), { kind: 'usage' });
+      // A YError is yargs' own, or an option check (options.ts) that yargs re-threw with its message only.
+      if (error !== undefined && error.name !== 'YError') throw error;
+      throw new LettersError((message ?? error!.message).replace(/\s*\n\s*/g, ' '), { kind: 'usage' });
     });
   // Global options are flags, so the first word that is not one names the command: only its module loads.
   const chosen = argv.find((arg) => !arg.startsWith('-'));
@@ -58,6 +70,15 @@ function report(error: unknown, argv: readonly string[]): void {
     else if (!known) process.stderr.write('letters: run again with --verbose for the stack trace\n');
   }
   process.exitCode = exitCode;
+}
+
+// Ctrl-C and SIGTERM end a command with 128 + the signal (130, 143); exiting removes the temporaries
+// it was writing (@letters/contract/node). A command that handles the signal itself (serve and demo
+// stop gracefully, training prints how to resume) adds its own listener and keeps it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(SIGNAL_EXIT_CODES[signal]);
+  });
 }
 
 const argv = hideBin(process.argv);

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { IMAGE_SIZE, LettersError, METADATA_KEYS } from '@letters/contract';
-import { writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, isLettersOnnx, writeFileAtomic } from '@letters/contract/node';
 import { decodeModel, quantizeOnnx, type QuantizeOptions, type QuantizeReport } from '@letters/export';
 import { modelImages } from '@letters/inference';
 import { DATASET_NAMES, DATASET_DEFAULTS, loadDataset, stratifiedSample, type DatasetSplits, type ImageSet } from '@letters/training';
-import { checkWritable } from './export-model-dir.ts';
 
 export interface QuantizeFileOptions extends Pick<QuantizeOptions, 'to' | 'method' | 'dynamic' | 'fp16Arithmetic' | 'maxAccuracyLoss'> {
   /** The dataset whose training images calibrate and whose test images verify (default: the model's own). */
@@ -74,7 +73,7 @@ export async function quantizeWithSplits(
 
 /** `letters quantize`: reads the model, loads the dataset (default: the model's own) and quantizes. */
 export async function quantizeModelFile(model: string, out: string, options: QuantizeFileOptions): Promise<QuantizeFileReport> {
-  await checkWritable(out);
+  await checkOutput(out, { kind: 'file', of: 'an ONNX model letters wrote', recognise: isLettersOnnx }, { inputs: [model] });
   const bytes = await readFile(model).catch((error: NodeJS.ErrnoException) => {
     throw new LettersError(`${model}: cannot read the model (${error.code ?? error.message}); pass an ONNX file from letters export`, { cause: error });
   });

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { seedOf, threadCount } from './options.ts';
 import { backendChoices, DATA_DIR_ENV, DATASET_DEFAULTS, DEFAULT_GRID_FILE, defaultTrainingThreads, listDatasets, type BackendChoice } from '@letters/training';
 
 /** `--data-dir`, as every command that reads data declares it. */
@@ -19,6 +20,7 @@ export const backendOptions = {
   threads: {
     type: 'number',
     default: defaultTrainingThreads,
+    coerce: (value: number) => threadCount(value)!,
     describe: `Threads for the wasm training step: data-parallel workers for convnets; dense networks use 1 (this machine has ${availableParallelism()} cores)`,
   },
 } as const;
@@ -36,10 +38,13 @@ export const gridOption = (describe: string) =>
 /** The registered datasets, for the `--help` of every command with `--dataset`. */
 export const datasetList = (): string => `Datasets:\n${listDatasets().map((d) => `  ${d.name}: ${d.description}`).join('\n')}`;
 
+/** `--seed`, an integer, as every command with a seed declares it. */
+export const seedOption = (fallback: number, describe: string) => ({ type: 'number', default: fallback, coerce: seedOf, describe }) as const;
+
 /** The data options of the commands that train: dataset, data directory, seed, subsample. */
 export const dataOptions = {
   dataset: datasetOption('Dataset (default: emnist-letters when present, else byclass-letters)'),
   'data-dir': dataDirOption,
-  seed: { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of the split, initial weights, shuffle and augmentation' },
+  seed: seedOption(DATASET_DEFAULTS.seed, 'Seed of the split, initial weights, shuffle and augmentation'),
   limit: { type: 'number', describe: 'At most this many images per split (a seeded stratified subsample), for quick runs' },
 } as const;

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { buildModel, CONVNET_MODEL, initBackend, saveModel } from '@letters/training';
+import { EXIT_CODES } from '../src/exit-codes.ts';
 import { letters as run } from '../../test-support/letters-cli.ts';
+import { testModel } from '../../test-support/models.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
 const letters = (...args: string[]) => run(args);
@@ -48,4 +51,16 @@ test('bad input: one line on stderr naming the problem, non-zero exit, no file',
   expect(strict.code).toBe(1);
   expect(strict.stderr).toMatch(/failed its parity check/);
   expect(existsSync(out)).toBe(false);
+});
+
+test('letters parity fails (exit 4) when the tfjs model has NaN weights, however close the other values are', async () => {
+  const { tfjs, path } = await testModel('dense');
+  const nan = join(root, 'nan-model');
+  await saveModel(tfjs, nan);
+  const weights = await readFile(join(nan, 'weights.bin'));
+  await writeFile(join(nan, 'weights.bin'), new Uint8Array(new Float32Array(weights.length / 4).fill(NaN).buffer));
+  const result = await letters('parity', path, '--tfjs', nan, '--backend', 'cpu', '--limit', '8');
+  expect(result.code).toBe(EXIT_CODES.parity);
+  expect(result.stdout).toMatch(/^FAIL/m);
+  expect(result.stderr).toMatch(/^letters: .* give \d+ values that are NaN or infinite/m);
 });

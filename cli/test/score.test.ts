@@ -55,7 +55,8 @@ describe('score', () => {
 
   it('expands directories and globs into sorted unique files, and refuses names that match nothing', async () => {
     const images = join(dir, 'images');
-    const files = await findImageFiles([images, join(images, '*.jpg'), good[0]!]);
+    const { files, problems } = await findImageFiles([images, join(images, '*.jpg'), good[0]!]);
+    expect(problems).toEqual([]);
     expect(files).toHaveLength(good.length + bad.length);
     expect(files).toEqual([...files].sort());
     await expect(findImageFiles([join(dir, 'missing')])).rejects.toThrow(/no such file or directory/);
@@ -64,7 +65,7 @@ describe('score', () => {
 
   it('scores good files like Classifier.classify and reports each bad file without stopping', async () => {
     const classifier = await Classifier.create(model.onnx, { maxBatch: 16 });
-    const files = await findImageFiles([join(dir, 'images')]);
+    const { files } = await findImageFiles([join(dir, 'images')]);
     const results: ScoreResult[] = [];
     for await (const result of scoreFiles(classifier, files, { batchSize: 16, concurrency: 4, topK: 3 })) results.push(result);
     expect(results.map((r) => r.file)).toEqual(files);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -96,6 +97,24 @@ describe('serve', () => {
     expect(code).toBe(0);
     expect(output).toMatch(/stopped/);
     await expect(fetch(`${address}/health`)).rejects.toThrow();
+  });
+
+  it('stops on SIGTERM while a client holds a half-sent upload (closed after the grace period)', async () => {
+    const server = spawn(process.execPath, [LETTERS_BIN, 'serve', model.path, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    server.stdout.on('data', (chunk) => (output += chunk));
+    while (!/listening on (http:\S+)/.test(output)) await once(server.stdout, 'data');
+    const { hostname, port } = new URL(/listening on (http:\S+)/.exec(output)![1]!);
+    const client = connect(Number(port), hostname);
+    await once(client, 'connect');
+    client.on('error', () => {});
+    client.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 1000000\r\n\r\n\x89PNG');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.kill('SIGTERM');
+    const [code] = await once(server, 'exit');
+    expect(code).toBe(0);
+    expect(output).toMatch(/stopped/);
+    client.destroy();
   });
 
   it('refuses to listen beyond loopback', async () => {

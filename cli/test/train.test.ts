@@ -105,5 +105,7 @@ describe('letters train after kill -9', () => {
     expect(extras.history?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(extras.metrics?.split).toBe('test');
     expect(await readdir(root)).not.toContain('resumed.resume');
+    // Whatever the kill interrupted, the rerun removed the temporaries it left.
+    expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

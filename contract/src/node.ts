@@ -1,42 +1,7 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
-import { randomBytes } from 'node:crypto';
-
-/** A sibling temporary name: same directory, so the final rename is atomic. */
-export function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-}
-
-/** Writes a file under a temporary name and renames it into place: readers never see a partial file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = temporaryPath(path);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
-
-/**
- * Builds a directory under a temporary name and renames it into place when `fill` succeeds.
- * An existing directory at `path` is replaced only after the new one is complete.
- */
-export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = temporaryPath(path);
-  const old = `${tmp}.old`;
-  try {
-    await mkdir(tmp);
-    await fill(tmp);
-    await rename(path, old).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-    await rm(old, { recursive: true, force: true });
-  }
-}
+// Node-only helpers of @letters/contract: output checks, atomic writes and temporaries, so that no
+// letters command replaces what it did not write or leaves a partial file behind.
+export { checkOutput, readHead, type OutputCheckOptions, type OutputShape } from './files/output-check.ts';
+export { openFileAtomic, writeDirAtomic, writeFileAtomic, type AtomicFile } from './files/atomic.ts';
+export { isReplaceableFolder, OUTPUT_MARKER, removeOwnedFolder, type OwnedFolderKind } from './files/owned.ts';
+export { isLettersOnnx } from './files/recognise.ts';
+export { releaseTemporary, removeStaleTemporaries, temporaryPath } from './files/temporaries.ts';

@@ -31,3 +31,16 @@ export { convertToOnnx, layerChain, OPSET_VERSION, IR_VERSION, type OnnxConversi
 export { supportedLayers } from './convert/layers.ts';
 export { supportedActivations } from './convert/activations.ts';
 export { encodeModel, decodeModel, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx/schema.ts';
+
+// One training step as an ONNX graph (forward, gradients, optimizer update), from a tfjs model or an exported ONNX model.
+export {
+  buildTrainingStep,
+  TRAINING_INPUTS,
+  type TrainingStepOptions,
+  type TrainingStepGraph,
+  type StateTensor,
+} from './training-graph/build-training-step.ts';
+export type { OptimizerSpec } from './training-graph/optimizers.ts';
+export { floatValues, withWeights } from './training-graph/weights.ts';
+export { gradientRules } from './training-graph/gradients/index.ts';
+export { TrainingSession, type OrtModule, type TrainingBatch, type TrainingSessionOptions } from './training-graph/session.ts';

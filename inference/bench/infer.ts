@@ -158,7 +158,7 @@ async function main(): Promise<void> {
         sample(async () => (await evaluateClassifier(classifier, set, { batchSize: 256 })).count),
       'score end to end (PNG files, onnxruntime-node)': () =>
         sample(async () => {
-          const files = await findImageFiles([pngDir]);
+          const { files } = await findImageFiles([pngDir]);
           let bytes = 0;
           for await (const result of scoreFiles(classifier, files, { batchSize: 256, concurrency: 16 })) {
             if (result.prediction) bytes += nullRow(result.file, result.prediction);

@@ -65,9 +65,21 @@ export { evaluateModel } from './fit/evaluate.ts';
 // --- experiments: presets, grids, tuning and the seed table
 export type { ExperimentConfig, ExperimentSettings } from './experiments/config.ts';
 export { PRESETS, PRESET_NAMES, type PresetName } from './experiments/presets.ts';
-export { DEFAULT_GRID_FILE, readExperimentFile, readGrid, type Grid } from './experiments/grid.ts';
+export { BASELINE, COMBINED, DEFAULT_GRID_FILE, readExperimentFile, readGrid, type Grid } from './experiments/grid.ts';
 export { checkClassCount, runExperiment, type ExperimentResult, type RunOptions } from './experiments/run.ts';
-export { describeBudget, tune, tuneColumns, type TuneBudget, type TuneOptions, type TuneReport, type TuneRow } from './experiments/tune.ts';
+export {
+  describePlan,
+  localRuns,
+  planRuns,
+  runSeeds,
+  trainRun,
+  tune,
+  type GridRun,
+  type RunGridRuns,
+  type TuneOptions,
+  type TuneReport,
+} from './experiments/tune.ts';
+export { describeEffects, effectsChart, tuneColumns, type TuneRow } from './experiments/tune-summary.ts';
 export { defaultLettersDataset, reproduceSeedTable, seedTableColumns, type SeedTableOptions, type SeedTableRow } from './experiments/seed-table.ts';
 
 // --- transfer: an EMNIST model to Binary AlphaDigits
@@ -79,3 +91,15 @@ export type { TransferRow } from './transfer/cross-validate.ts';
 // --- charts, tables and progress bars, as the reports and commands draw them
 export { barChart, confusionMatrixChart, imageGrid, trainingCurves, writeChart, type Chart } from './charts/index.ts';
 export { markdownTable, progressBar, terminalTable, type Column, type Progress } from './common/index.ts';
+
+// --- statistics over seeds: means, spreads and 95% t intervals
+export {
+  excludesZero,
+  mean,
+  meanInterval,
+  pairedDifference,
+  standardDeviation,
+  studentTCdf,
+  studentTQuantile,
+  type Interval,
+} from './common/statistics.ts';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { writeDirAtomic } from '@letters/contract/node';
+import { OUTPUT_MARKER, writeDirAtomic } from '@letters/contract/node';
 
 /** The web-demo package folder: the nearest with a package.json (this module runs from server/ or dist/server/). */
 function packageRoot(): string {
@@ -33,7 +33,7 @@ async function sourceFiles(): Promise<string[]> {
  */
 export async function buildIsStale(): Promise<boolean> {
   const built = join(pageDir, 'index.html');
-  if (!existsSync(built)) return true;
+  if (!existsSync(built) || !existsSync(join(pageDir, OUTPUT_MARKER))) return true;
   if (!existsSync(configFile)) return false;
   const builtAt = (await stat(built)).mtimeMs;
   const times = await Promise.all((await sourceFiles()).map(async (file) => (await stat(file)).mtimeMs));
@@ -48,7 +48,9 @@ export async function buildIsStale(): Promise<boolean> {
 export async function buildPage(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   if (!options.force && !(await buildIsStale())) return false;
   const { build } = await import('vite');
-  await writeDirAtomic(pageDir, async (outDir) => {
+  // A page built before letters marked the folders it writes: this package's own build output, so it goes.
+  if (existsSync(pageDir) && !existsSync(join(pageDir, OUTPUT_MARKER))) await rm(pageDir, { recursive: true, force: true });
+  await writeDirAtomic(pageDir, 'page', async (outDir) => {
     await build({ configFile, logLevel: options.quiet ? 'silent' : 'warn', build: { outDir, emptyOutDir: true } });
   });
   return true;

@@ -56,6 +56,8 @@ export function demoApiHandler({ catalog, parity }: DemoApiOptions): Connect.Nex
       );
       return;
     }
+    // Nothing else is under /api: an unknown path is a 404 here, never passed on (to a proxy, or the page).
+    if (path.startsWith('/api/')) return sendJson(res, 404, { error: `no API ${path}` });
     next();
   };
 }

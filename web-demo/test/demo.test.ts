@@ -96,6 +96,12 @@ describe('letters demo in Chromium', () => {
     await page.close();
   });
 
+  it('answers an unknown /api path with 404 itself, never proxying it (to itself: the loop that held 12,975 sockets)', async () => {
+    const response = await fetch(`${server.url}api/anything`, { signal: AbortSignal.timeout(10_000) });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'no API /api/anything' });
+  });
+
   for (const letter of Object.keys(GLYPHS)) {
     it(`predicts a drawn ${letter}, with onnxruntime-node's probabilities for the same pixels`, async () => {
       const { page } = await openPage();

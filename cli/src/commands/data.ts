@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import {
   classCountTable,
   DATASET_DEFAULTS,
@@ -10,10 +11,11 @@ import {
   fetchEmnist,
   inspectDataset,
   loadDataset,
+  resolveDataDir,
   terminalTable,
 } from '@letters/training';
 import { command, printJson, type CommandContext } from '../command.ts';
-import { dataDirOption, datasetList, datasetOption } from '../training-options.ts';
+import { dataDirOption, datasetList, datasetOption, seedOption } from '../training-options.ts';
 
 const fetchCommand = (cli: Argv<CommandContext>) =>
   cli.command(
@@ -28,6 +30,8 @@ const fetchCommand = (cli: Argv<CommandContext>) =>
         .example('$0 data fetch', 'download gzip.zip into ./data and extract EMNIST Letters')
         .example('$0 data fetch --from ~/Downloads', 'use a gzip.zip (or the .gz files) downloaded elsewhere'),
     async (args) => {
+      const inputs = args.from === undefined ? [] : [args.from];
+      await checkOutput(resolveDataDir(args.dataDir), { kind: 'collection' }, { option: '--data-dir', inputs });
       const result = await fetchEmnist({ dataDir: args.dataDir, from: args.from, sha256: args.sha256, force: args.force, quiet: args.quiet || args.json });
       if (args.json) {
         printJson(result);
@@ -51,11 +55,12 @@ const inspectCommand = (cli: Argv<CommandContext>) =>
         .option('data-dir', dataDirOption)
         .option('out', { type: 'string', default: join('runs', 'inspect'), describe: 'Folder for <dataset>-samples.png' })
         .option('count', { type: 'number', default: 64, describe: 'Images in the grid' })
-        .option('seed', { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of the split and of the sample' })
+        .option('seed', seedOption(DATASET_DEFAULTS.seed, 'Seed of the split and of the sample'))
         .epilogue(datasetList())
         .example('$0 data inspect --dataset byclass-letters --data-dir ../shared/data', 'grid of ByClass letters, case-merged'),
     async (args) => {
       if (!(Number.isInteger(args.count) && args.count > 0)) throw new LettersError(`--count ${args.count}: use a positive integer`, { kind: 'usage' });
+      await checkOutput(args.out, { kind: 'collection' }, { option: '--out' });
       const dataset = args.dataset ?? defaultLettersDataset(args.dataDir);
       const data = await loadDataset(dataset, { dataDir: args.dataDir, seed: args.seed });
       const result = await inspectDataset(data, { out: join(args.out, `${dataset}-samples.png`), count: args.count, seed: args.seed });

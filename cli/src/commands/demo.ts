@@ -4,6 +4,7 @@ import { glob } from 'tinyglobby';
 import { LettersError } from '@letters/contract';
 import { parityFromDataset, startDemoServer } from '@letters/web-demo';
 import { command } from '../command.ts';
+import { loopbackHost, portOf } from '../options.ts';
 import { dataDirOption, datasetList, datasetOption } from '../training-options.ts';
 import { untilStopped } from '../until-stopped.ts';
 
@@ -35,8 +36,8 @@ export const demo = command(
           default: 'runs',
           describe: 'Folder whose .onnx files are offered when no --model is given (`letters pipeline --out`)',
         },
-        port: { type: 'number', default: 4173, describe: 'Port to listen on (0: any free port)' },
-        host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
+        port: { type: 'number', default: 4173, coerce: portOf, describe: 'Port to listen on (0: any free port)' },
+        host: { type: 'string', default: '127.0.0.1', coerce: loopbackHost, describe: 'Loopback address to listen on (127.0.0.1, ::1, localhost)' },
         'data-dir': { ...dataDirOption, describe: `${dataDirOption.describe}, for the parity page` },
         'parity-dataset': {
           ...datasetOption('Real dataset whose test images the parity page runs in both runtimes'),

@@ -1,7 +1,7 @@
 /** `letters evaluate`: an ONNX model on a dataset, on one runtime or both. */
 import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
-import { writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, writeFileAtomic } from '@letters/contract/node';
 import { Classifier, compareEvaluations, evaluateClassifier, runtimePackage, type Evaluation } from '@letters/inference';
 import { confusionMatrixChart, loadDataset, progressBar, terminalTable, writeChart } from '@letters/training';
 import { command, printJson } from '../command.ts';
@@ -25,7 +25,8 @@ export const evaluate = command(
       .epilogue(datasetList()),
   async (args) => {
     const batchSize = positiveInteger('batch-size', args.batchSize)!;
-    const threads = positiveInteger('threads', args.threads);
+    const threads = args.threads;
+    if (args.out !== undefined) await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.model] });
     const splits = await loadDataset(args.dataset, { dataDir: args.dataDir, limit: positiveInteger('limit', args.limit) });
     const set = splits[args.split];
     if (set.count === 0) throw new LettersError(`--split ${args.split}: dataset ${args.dataset} has no images in it`);
@@ -63,13 +64,14 @@ export const evaluate = command(
       ...(agreement ? { agreement } : {}),
     };
     if (args.out) {
-      await writeFileAtomic(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
+      // The charts first: evaluation.json, written last, says the output is complete.
       for (const evaluation of evaluations) {
         const chart = await confusionMatrixChart(evaluation.confusion, evaluation.labels, {
           title: `${args.dataset} ${args.split}: ${runtimePackage(evaluation.runtime)}, accuracy ${percent(evaluation.accuracy)}`,
         });
         await writeChart(chart, join(args.out, `confusion-${evaluation.runtime}`));
       }
+      await writeFileAtomic(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
     }
     if (args.json) {
       printJson(report);

@@ -1,12 +1,12 @@
 /** `letters pipeline`: the whole study, end to end, and its report. */
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '@letters/contract/node';
+import { checkOutput, writeFileAtomic } from '@letters/contract/node';
 import { DATASET_DEFAULTS, terminalTable } from '@letters/training';
 import { command, informer, printJson, warn } from '../command.ts';
 import { PROFILES, RESULTS_FILE, runStudy } from '../pipeline/pipeline.ts';
 import { SYNTHETIC_WARNING } from '../pipeline/study-data.ts';
-import { summaryTable, writeStudyReport } from '../report/study-report.ts';
-import { backendOptions, dataDirOption, gridOption } from '../training-options.ts';
+import { REPORT_DIR, summaryTable, writeStudyReport } from '../report/study-report.ts';
+import { backendOptions, dataDirOption, gridOption, seedOption } from '../training-options.ts';
 
 export const pipeline = command(
   (cli) =>
@@ -23,7 +23,7 @@ export const pipeline = command(
       .conflicts('synthetic', 'data-dir')
       .option('grid', gridOption('Tuning grid file'))
       .option('browser', { type: 'boolean', default: true, describe: "Run the tuned model's precisions in Chromium too, on wasm and WebGPU (--no-browser: Node runtimes only)" })
-      .option('seed', { type: 'number', default: DATASET_DEFAULTS.seed, describe: 'Seed of splits, weights, shuffles and augmentation' })
+      .option('seed', seedOption(DATASET_DEFAULTS.seed, 'Seed of splits, weights, shuffles and augmentation'))
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
       .example('$0 pipeline --quick', 'a first look; EMNIST from ./data or the official download, else the generated letters')
@@ -31,6 +31,9 @@ export const pipeline = command(
   async (args) => {
     const log = informer(args);
     const profileName = args.quick ? 'quick' : 'full';
+    const inputs = [args.dataDir, args.grid].filter((input) => input !== undefined);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs });
+    await checkOutput(join(args.out, REPORT_DIR), { kind: 'folder', of: 'report' }, { option: '--out', inputs });
     const results = await runStudy({
       out: args.out,
       ...(args.dataDir ? { dataDir: args.dataDir } : {}),

@@ -2,14 +2,16 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import { command, printJson } from '../command.ts';
 import { RESULTS_FILE, type StudyResults } from '../pipeline/pipeline.ts';
-import { writeStudyReport } from '../report/study-report.ts';
+import { REPORT_DIR, writeStudyReport } from '../report/study-report.ts';
 
 export const report = command(
   (cli) => cli.option('out', { type: 'string', default: 'runs', describe: 'The pipeline output folder' }),
   async (args) => {
     const path = join(args.out, RESULTS_FILE);
+    await checkOutput(join(args.out, REPORT_DIR), { kind: 'folder', of: 'report' }, { option: '--out' });
     const text = await readFile(path, 'utf8').catch(() => {
       throw new LettersError(`${path}: not found; run \`letters pipeline --out ${args.out}\` first`);
     });

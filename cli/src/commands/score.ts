@@ -1,38 +1,27 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { LettersError } from '@letters/contract';
-import { temporaryPath } from '@letters/contract/node';
+import { checkOutput, openFileAtomic, readHead } from '@letters/contract/node';
 import { Classifier, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, scoreFiles } from '@letters/inference';
 import { progressBar } from '@letters/training';
 import { command } from '../command.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../options.ts';
 import { findImageFiles } from '../score/find-files.ts';
-import { CSV_HEADER, formatRow, type ScoreFormat } from '../score/rows.ts';
+import { CSV_HEADER, formatRow, isScoreOutput, printableName, type ScoreFormat } from '../score/rows.ts';
+
+interface Output {
+  readonly stream: NodeJS.WritableStream;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
 
 /** Rows go to `--out` under a temporary name renamed at the end, or to stdout. */
-async function openOutput(out: string | undefined): Promise<{ stream: NodeJS.WritableStream; finish(): Promise<void>; abort(): Promise<void> }> {
+async function openOutput(out: string | undefined): Promise<Output> {
   if (out === undefined) return { stream: process.stdout, finish: async () => {}, abort: async () => {} };
-  await mkdir(dirname(out), { recursive: true });
-  const tmp = temporaryPath(out);
-  const stream: WriteStream = createWriteStream(tmp);
-  await once(stream, 'open').catch((error: Error) => {
+  const file = await openFileAtomic(out).catch((error: Error) => {
     throw new LettersError(`--out ${out}: cannot write (${error.message}); choose another path`, { cause: error });
   });
-  const close = () => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  return {
-    stream,
-    finish: async () => {
-      await close();
-      await rename(tmp, out);
-    },
-    abort: async () => {
-      stream.destroy();
-      await rm(tmp, { force: true });
-    },
-  };
+  return { stream: file.stream, finish: file.commit, abort: file.abort };
 }
 
 /** Writes respecting back-pressure, so a slow disk or pipe bounds memory too. */
@@ -64,21 +53,22 @@ export const score = command(
       topK: positiveInteger('top-k', args.topK)!,
       limits: { maxBytes: positiveInteger('max-bytes', args.maxBytes), maxPixels: positiveInteger('max-pixels', args.maxPixels) },
     };
-    const files = await findImageFiles(args.inputs);
-    const classifier = await Classifier.create(args.model, {
-      runtime: args.runtime,
-      threads: positiveInteger('threads', args.threads),
-      maxBatch: options.batchSize,
-    });
+    const { files, problems } = await findImageFiles(args.inputs);
+    if (args.out !== undefined) {
+      const recognise = async (path: string) => isScoreOutput((await readHead(path, CSV_HEADER.length)).toString('utf8'));
+      await checkOutput(args.out, { kind: 'file', of: 'a letters score output', recognise }, { option: '--out', inputs: [args.model, ...files] });
+    }
+    const classifier = await Classifier.create(args.model, { runtime: args.runtime, threads: args.threads, maxBatch: options.batchSize });
     const output = await openOutput(args.out);
     // No bar between rows printed on a terminal; rows piped elsewhere leave stderr to the bar.
+    const total = files.length + problems.length;
     const bar = progressBar({ label: 'score', total: files.length, unit: 'files', quiet: args.quiet || (args.out === undefined && process.stdout.isTTY) });
-    const failures: string[] = [];
+    const failures = [...problems];
     const started = performance.now();
     try {
       if (format === 'csv') await write(output.stream, CSV_HEADER);
       for await (const result of scoreFiles(classifier, files, options)) {
-        if (result.error !== undefined) failures.push(result.error);
+        if (result.error !== undefined) failures.push(printableName(result.error));
         else await write(output.stream, formatRow(format, result.file, result.prediction));
         bar.tick();
       }
@@ -93,9 +83,9 @@ export const score = command(
     const seconds = (performance.now() - started) / 1000;
     for (const failure of failures) process.stderr.write(`letters: skipped ${failure}\n`);
     if (!args.quiet) {
-      const scored = files.length - failures.length;
+      const scored = total - failures.length;
       process.stderr.write(
-        `scored ${scored} of ${files.length} files in ${seconds.toFixed(2)} s (${Math.round(files.length / seconds)} files/s)` +
+        `scored ${scored} of ${total} files in ${seconds.toFixed(2)} s (${Math.round(scored / seconds)} files/s)` +
           `${failures.length > 0 ? `; ${failures.length} failed (listed above)` : ''}${args.out ? `; wrote ${args.out}` : ''}\n`,
       );
     }

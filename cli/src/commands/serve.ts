@@ -2,19 +2,19 @@
 import { LettersError } from '@letters/contract';
 import { Classifier, runtimePackage } from '@letters/inference';
 import { command } from '../command.ts';
-import { classifierCliOptions, onnxModelArgument, positiveInteger } from '../options.ts';
-import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES } from '../serve/server.ts';
+import { classifierCliOptions, loopbackHost, numberInRange, onnxModelArgument, portOf, positiveInteger } from '../options.ts';
+import { createServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMAGES, SHUTDOWN_GRACE_MS } from '../serve/server.ts';
 import { untilStopped } from '../until-stopped.ts';
 
-/** The service has no authentication: it listens on loopback only; put a reverse proxy in front to expose it. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Longest --batch-delay: batching trades milliseconds of latency for throughput; a delay of minutes would hold every request. */
+const MAX_BATCH_DELAY_MS = 5000;
 
 export const serve = command(
   (y) =>
     y
       .positional('model', onnxModelArgument)
-      .option('port', { type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on (127.0.0.1, ::1, localhost)' })
+      .option('port', { type: 'number', default: 8080, coerce: portOf, describe: 'TCP port (0: any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', coerce: loopbackHost, describe: 'Loopback address to listen on (127.0.0.1, ::1, localhost)' })
       .option('runtime', { choices: ['node', 'web'] as const, default: 'node' as const })
       .option('batch-delay', { type: 'number', default: 2, describe: 'Milliseconds an idle session waits to batch concurrent requests' })
       .option('max-body', { type: 'number', default: DEFAULT_MAX_BODY_BYTES, describe: 'Largest request body in bytes (larger: 413)' })
@@ -23,16 +23,10 @@ export const serve = command(
       .example('$0 serve models/tuned.onnx --port 8080', '')
       .example('curl --data-binary @letter.png -H "Content-Type: image/png" http://127.0.0.1:8080/predict?topK=3', ''),
   async (args) => {
-    if (!LOOPBACK.has(args.host)) {
-      throw new LettersError(`--host ${args.host}: the service has no authentication and listens on loopback only; use 127.0.0.1 or ::1 behind a reverse proxy`, { kind: 'usage' });
-    }
-    if (!(Number.isInteger(args.port) && args.port >= 0 && args.port < 65536)) {
-      throw new LettersError(`--port ${args.port}: use a port number from 0 to 65535`, { kind: 'usage' });
-    }
-    if (!(args.batchDelay >= 0)) throw new LettersError(`--batch-delay ${args.batchDelay}: use milliseconds >= 0`, { kind: 'usage' });
+    numberInRange('batch-delay', args.batchDelay, 0, MAX_BATCH_DELAY_MS, ' milliseconds');
     const classifier = await Classifier.create(args.model, {
       runtime: args.runtime,
-      threads: positiveInteger('threads', args.threads),
+      threads: args.threads,
       maxBatch: positiveInteger('batch-size', args.batchSize),
       batchDelayMs: args.batchDelay,
     });
@@ -49,10 +43,13 @@ export const serve = command(
     }
     process.stdout.write(`letters serve: ${args.model} on ${runtimePackage(classifier.runtime)}, listening on ${address}\n`);
 
-    // Graceful shutdown: stop accepting, let in-flight requests finish, then free the session.
+    // Graceful shutdown: stop accepting, let in-flight requests finish for a bounded time (a client that
+    // stopped sending its upload does not hold the server), then free the session.
     const reason = await untilStopped();
     process.stdout.write(`letters serve: ${reason}, finishing in-flight requests\n`);
+    const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await app.close();
+    clearTimeout(grace);
     await classifier.close();
     process.stdout.write('letters serve: stopped\n');
   },

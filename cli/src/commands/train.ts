@@ -1,6 +1,7 @@
 /** `letters train`: one model (a preset or an experiment config), evaluated on the test split and saved. */
 import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import {
   checkClassCount,
   createTrainStep,
@@ -56,11 +57,11 @@ export const train = command(
       .option('reproduce-seed-table', {
         type: 'boolean',
         default: false,
-        describe: "The brief's Part 1 table: dense on digits, dense on Letters, convnet on Letters, 5 epochs each",
+        describe: "The baseline table: dense on digits, dense on Letters, convnet on Letters, 5 epochs each",
       })
       .example('$0 train --model convnet --data-dir ../shared/data', "Chollet's convnet on Letters")
       .example('$0 train --model my-experiment.json --epochs 20 --out runs/mine', 'an experiment config (grid variant format)')
-      .example('$0 train --reproduce-seed-table --data-dir ../shared/data', "the brief's Part 1 table")
+      .example('$0 train --reproduce-seed-table --data-dir ../shared/data', "the baseline table")
       .epilogue(datasetList()),
   async (args) => {
     const epochs = positiveInteger('epochs', args.epochs);
@@ -75,6 +76,7 @@ export const train = command(
       const backend = await initBackend({ backend: args.backend, threads: args.threads });
       info(describeBackend(backend));
       const outDir = args.out ?? join('runs', 'seed-table');
+      await checkOutput(outDir, { kind: 'collection' }, { option: '--out' });
       const rows = await reproduceSeedTable({
         dataDir: args.dataDir,
         outDir,
@@ -91,9 +93,13 @@ export const train = command(
     }
     const base = await resolveModel(args.model);
     const config: ExperimentConfig = { ...base, ...(epochs ? { epochs } : {}), ...(batchSize ? { batchSize } : {}) };
+    const outDir = args.out ?? join('runs', config.name);
+    // Before hours of training: the model folder and its resume checkpoint beside it.
+    const inputs = args.model.endsWith('.json') ? [args.model] : [];
+    await checkOutput(outDir, { kind: 'folder', of: 'model' }, { option: '--out', inputs });
+    await checkOutput(`${outDir}.resume`, { kind: 'folder', of: 'checkpoint' }, { option: '--out', inputs });
     const { data, log } = await prepareTraining({ ...args, limit });
     checkClassCount(config, data, `--model ${args.model}`);
-    const outDir = args.out ?? join('runs', config.name);
     log(`training ${config.name} for ${config.epochs} epochs (batch ${config.batchSize}) into ${outDir}`);
     const result = await runExperiment(config, {
       data,

@@ -1,6 +1,7 @@
 /** `letters transfer`: EMNIST model -> Binary AlphaDigits, cross-validated per method. */
 import { join } from 'node:path';
 import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import {
   DEFAULT_AUGMENTATION,
   DEFAULT_FIXTURES_DIR,
@@ -16,7 +17,7 @@ import {
   type TransferMethod,
 } from '@letters/training';
 import { command, informer, printJson } from '../command.ts';
-import { backendOptions, dataDirOption } from '../training-options.ts';
+import { backendOptions, dataDirOption, seedOption } from '../training-options.ts';
 
 function parseMethods(value: string): TransferMethod[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -37,7 +38,7 @@ export const transfer = command(
       })
       .option('methods', { type: 'string', default: TRANSFER_DEFAULTS.methods.join(','), describe: `Comma-separated: ${TRANSFER_METHODS.join(', ')}` })
       .option('k', { type: 'number', default: TRANSFER_DEFAULTS.k, describe: 'Folds of the stratified cross-validation' })
-      .option('seed', { type: 'number', default: TRANSFER_DEFAULTS.seed, describe: 'Seed of the folds, shuffles, augmentation and the scratch initialization' })
+      .option('seed', seedOption(TRANSFER_DEFAULTS.seed, 'Seed of the folds, shuffles, augmentation and the scratch initialization'))
       .option('epochs', { type: 'number', default: TRANSFER_DEFAULTS.epochs, describe: 'Epochs of every trained method' })
       .option('batch-size', { type: 'number', default: TRANSFER_DEFAULTS.batchSize })
       .option('fine-tune-layers', { type: 'number', describe: 'Conv/Dense layers fine-tuning unfreezes, from the output down [default: all]' })
@@ -50,6 +51,8 @@ export const transfer = command(
       .example('$0 transfer --base runs/tuned --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison'),
   async (args) => {
     const methods = parseMethods(args.methods);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.base] });
+    await checkOutput(join(args.out, 'transfer'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.base] });
     const backend = await initBackend({ backend: args.backend, threads: args.threads });
     const log = informer(args);
     log(describeBackend(backend));

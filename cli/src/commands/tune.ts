@@ -1,69 +1,65 @@
-/** `letters tune`: every variant of a grid on one split and budget, ranked; the best model saved. */
+/** `letters tune`: every variant of a grid over several seeds to convergence, with intervals; the tuned model saved. */
 import { join } from 'node:path';
-import { LettersError } from '@letters/contract';
+import { checkOutput } from '@letters/contract/node';
 import {
   checkClassCount,
   createTrainStep,
-  describeBudget,
+  describePlan,
   readGrid,
+  runSeeds,
   terminalTable,
   tune as runTune,
   tuneColumns,
-  type TuneBudget,
 } from '@letters/training';
 import { command, printJson } from '../command.ts';
 import { positiveInteger } from '../options.ts';
 import { backendOptions, dataOptions, datasetList, gridOption } from '../training-options.ts';
 import { prepareTraining, resumeHintOnInterrupt } from '../training-run.ts';
 
-function tuneBudget(epochs: number | undefined, minutes: number | undefined, baselineEpochs: number): TuneBudget {
-  if (minutes !== undefined) {
-    if (!(Number.isFinite(minutes) && minutes > 0)) throw new LettersError(`--budget-minutes ${minutes}: use a positive number`, { kind: 'usage' });
-    return { minutes };
-  }
-  return { epochs: positiveInteger('budget-epochs', epochs) ?? baselineEpochs };
-}
-
 export const tune = command(
   (cli) =>
     cli
       .option('grid', gridOption('Grid file (the shipped one tries the nine techniques)'))
-      .option('budget-epochs', { type: 'number', describe: "Epochs per variant (default: the grid's)" })
-      .option('budget-minutes', { type: 'number', describe: "Minutes per variant (at most the grid's epochs)" })
-      .conflicts('budget-epochs', 'budget-minutes')
+      .option('seeds', { type: 'number', describe: "Runs per variant, seeds --seed, --seed + 1, ... (default: the grid's)" })
+      .option('budget-epochs', { type: 'number', describe: "At most this many epochs per run (default: the grid's)" })
       .options(dataOptions)
-      .option('out', { type: 'string', default: join('runs', 'tune'), describe: 'Folder for results.md/json, curves.png, variants/ and best/' })
+      .option('out', { type: 'string', default: join('runs', 'tune'), describe: 'Folder for results.md/json, effects.png, curves.png, variants/ and best/' })
       .options(backendOptions)
-      .example('$0 tune --data-dir ../shared/data --budget-epochs 3', 'every technique in isolation, 3 epochs each')
-      .example('$0 tune --grid my-grid.json --budget-minutes 2 --limit 10000', 'a custom grid, 2 minutes per variant')
+      .example('$0 tune --data-dir ../shared/data', 'every technique to convergence over the grid\'s seeds')
+      .example('$0 tune --grid my-grid.json --seeds 2 --budget-epochs 3 --limit 10000', 'a custom grid, 2 seeds, at most 3 epochs per run')
       .epilogue(datasetList()),
   async (args) => {
     const grid = await readGrid(args.grid);
-    const budget = tuneBudget(args.budgetEpochs, args.budgetMinutes, grid.variants[0].epochs);
+    const seeds = positiveInteger('seeds', args.seeds) ?? grid.seeds;
+    const maxEpochs = positiveInteger('budget-epochs', args.budgetEpochs);
     const limit = positiveInteger('limit', args.limit);
+    await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.grid] });
+    await checkOutput(join(args.out, 'best'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.grid] });
     resumeHintOnInterrupt();
     const { data, log } = await prepareTraining({ ...args, limit });
     for (const variant of grid.variants) checkClassCount(variant, data, `${args.grid}: variant "${variant.name}"`);
-    log(`tuning ${grid.variants.length} variants of ${args.grid}, budget ${describeBudget(budget, grid)}, into ${args.out}`);
+    log(`tuning ${grid.variants.length} variants of ${args.grid}, seeds ${runSeeds(args.seed, seeds).join(', ')}, ${describePlan(grid, seeds, maxEpochs)}, into ${args.out}`);
     const report = await runTune({
       grid,
       gridFile: args.grid,
       data,
       outDir: args.out,
       seed: args.seed,
-      budget,
+      seeds,
+      ...(maxEpochs === undefined ? {} : { maxEpochs }),
       createTrainStep,
       quiet: args.quiet || args.json,
-      onVariant: (name, index, total, skipped) => log(`variant ${index + 1}/${total}: ${name}${skipped ? ' (finished earlier, skipped)' : ''}`),
+      onRun: (run, index, total, skipped) => log(`run ${index + 1}/${total}: ${run.variant}, seed ${run.seed}${skipped ? ' (finished earlier, reused)' : ''}`),
     });
     if (args.json) {
       printJson(report);
       return;
     }
-    process.stdout.write(`budget: ${report.budget}\n${terminalTable(report.rows, tuneColumns)}\n`);
+    process.stdout.write(`${report.budget}\n${terminalTable(report.rows, tuneColumns)}\n${report.effects.join('\n')}\n`);
+    const test = report.best.result.test;
     process.stdout.write(
-      `best: ${report.best.name}, test accuracy ${report.best.test.accuracy.toFixed(4)} (loss ${report.best.test.loss.toFixed(4)}), saved in ${report.best.dir}\n`,
+      `tuned: ${report.best.name} (seed ${report.best.seed})${test ? `, test accuracy ${test.accuracy.toFixed(4)} (loss ${test.loss.toFixed(4)})` : ''}, saved in ${report.best.dir}\n`,
     );
-    process.stdout.write(`wrote ${['results.md', 'results.json', 'curves.png'].map((f) => join(args.out, f)).join(', ')}\n`);
+    process.stdout.write(`wrote ${['results.md', 'results.json', 'effects.png', 'curves.png'].map((f) => join(args.out, f)).join(', ')}\n`);
   },
 );

@@ -4,15 +4,11 @@ import {
   createTrainStep,
   describeBackend,
   findLeakage,
-  hashSplits,
   initBackend,
   inspectDataset,
-  PRESETS,
   readGrid,
   reproduceSeedTable,
-  runExperiment,
   runTransfer,
-  stratifiedSample,
   TRANSFER_DEFAULTS,
   tune,
   writeChart,
@@ -54,14 +50,12 @@ export const RESULTS_FILE = 'results.json';
 export interface StudyProfile {
   /** At most this many images per split. */
   readonly limit?: number;
-  /** Epochs of each Part 1 baseline (the brief: 5). */
+  /** Epochs of each baseline (Chollet's: 5). */
   readonly baselineEpochs: number;
-  /** Epochs per tuning variant. */
-  readonly tuneEpochs: number;
-  /** Tuning trains each variant on a seeded stratified subset of this many training images (all when absent). */
-  readonly tuneTrainImages?: number;
-  /** Epochs of the tuned model (early stopping may end it sooner). */
-  readonly tunedEpochs: number;
+  /** Runs per tuning variant (default: the grid's). */
+  readonly tuneSeeds?: number;
+  /** At most this many epochs per tuning run (default: the grid's convergence rule). */
+  readonly tuneEpochs?: number;
   /** Epochs of each trained transfer method per fold. */
   readonly transferEpochs: number;
   /** Cross-validation folds of the transfer comparison. */
@@ -71,8 +65,8 @@ export interface StudyProfile {
 }
 
 export const PROFILES = {
-  full: { baselineEpochs: 5, tuneEpochs: 2, tuneTrainImages: 15000, tunedEpochs: 15, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, parityImages: 512 },
-  quick: { limit: 5000, baselineEpochs: 2, tuneEpochs: 1, tunedEpochs: 4, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
+  full: { baselineEpochs: 5, transferEpochs: TRANSFER_DEFAULTS.epochs, transferFolds: TRANSFER_DEFAULTS.k, parityImages: 512 },
+  quick: { limit: 5000, baselineEpochs: 2, tuneSeeds: 2, tuneEpochs: 1, transferEpochs: 5, transferFolds: 3, parityImages: 256 },
 } as const satisfies Record<string, StudyProfile>;
 
 export interface PipelineOptions {
@@ -139,7 +133,7 @@ function counts(data: StudyData): Record<string, number> {
 }
 
 /**
- * The whole study, stage by stage: data -> verification grid -> Part 1 baselines -> tuning ->
+ * The whole study, stage by stage: data -> verification grid -> baselines -> tuning ->
  * tuned model -> transfer -> ONNX export -> evaluation and parity on both runtimes. Each stage
  * is keyed by its config and the hashes of its inputs, so a rerun redoes only what changed.
  */
@@ -147,7 +141,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const { out, profile, seed, log } = options;
   const cache = new StageCache(join(out, 'stages'));
   const stages: { name: string; cached: boolean; seconds: number }[] = [];
-  const progress = new StudyProgress(['inspect', 'seed-table', 'tune', 'tuned', 'transfer', ...MODEL_NAMES.map(exportStage), PRECISION_STAGE], log);
+  const progress = new StudyProgress(['inspect', 'seed-table', 'tune', 'transfer', ...MODEL_NAMES.map(exportStage), PRECISION_STAGE], log);
   const stage = async <T>(outcome: Promise<StageOutcome<T>>, name: string): Promise<StageOutcome<T>> => {
     const done = await outcome;
     stages.push({ name, cached: done.cached, seconds: done.seconds });
@@ -199,47 +193,35 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   );
 
   const gridText = await readFile(options.grid, 'utf8');
-  const tuningData = tuningSubset(letters, profile.tuneTrainImages, seed);
   const tuning = await stage(
     cache.run({
       name: 'tune',
-      inputs: { data: tuningData.source.hash, grid: gridText, epochs: profile.tuneEpochs, seed },
+      inputs: { data: letters.source.hash, grid: gridText, seeds: profile.tuneSeeds ?? null, epochs: profile.tuneEpochs ?? null, seed },
       outputs: (r: TuneReport) => [join(r.best.dir, 'model.json')],
       run: async () =>
         tune({
           grid: await readGrid(options.grid),
           gridFile: options.grid,
-          data: tuningData,
+          data: letters,
           outDir: join(out, 'tune'),
           seed,
-          budget: { epochs: profile.tuneEpochs },
+          ...(profile.tuneSeeds === undefined ? {} : { seeds: profile.tuneSeeds }),
+          ...(profile.tuneEpochs === undefined ? {} : { maxEpochs: profile.tuneEpochs }),
           createTrainStep,
           quiet: options.quiet,
-          onVariant: (name, index, total, skipped) => log(`tuning ${index + 1}/${total}: ${name}${skipped ? ' (done earlier)' : ''}`),
+          onRun: (run, index, total, skipped) => log(`tuning ${index + 1}/${total}: ${run.variant}, seed ${run.seed}${skipped ? ' (done earlier)' : ''}`),
         }),
     }),
     'tune',
   );
-
-  const tunedDir = join(out, 'tuned');
-  const tunedConfig = { ...PRESETS.tuned, epochs: profile.tunedEpochs };
-  const tuned = await stage(
-    cache.run({
-      name: 'tuned',
-      inputs: { data: letters.source.hash, config: tunedConfig, seed },
-      outputs: () => [join(tunedDir, 'model.json')],
-      run: async () => ({
-        ...(await runExperiment(tunedConfig, { data: letters, outDir: tunedDir, seed, createTrainStep, evaluateTest: true, quiet: options.quiet, label: 'tuned' })),
-        dir: tunedDir,
-      }),
-    }),
-    'tuned',
-  );
+  // The tuned model is tuning's: the combination of what helped, over the same seeds as the baseline.
+  const tunedDir = tuning.result.best.dir;
+  const tuned = { ...tuning.result.best.result, dir: tunedDir };
 
   const transfer = await stage(
     cache.run({
       name: 'transfer',
-      inputs: { base: tuned.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seed },
+      inputs: { base: tuning.key, data: data.transfer.source.hash, epochs: profile.transferEpochs, k: profile.transferFolds, seed },
       outputs: (r: TransferReport) => [join(r.final.dir, 'model.json'), join(out, 'transfer.json')],
       run: () =>
         runTransfer({ base: tunedDir, data: data.transferData, out, seed, epochs: profile.transferEpochs, k: profile.transferFolds, createTrainStep, quiet: options.quiet, log }),
@@ -250,7 +232,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
   const dirs: Record<ModelName, { dir: string; key: string; dataset: string }> = {
     'baseline-dense': { dir: seedTable.result.find((r) => r.model === 'dense' && r.dataset.hash === letters.source.hash)!.dir, key: seedTable.key, dataset: 'letters' },
     'baseline-convnet': { dir: seedTable.result.find((r) => r.model === 'convnet')!.dir, key: seedTable.key, dataset: 'letters' },
-    tuned: { dir: tunedDir, key: tuned.key, dataset: 'letters' },
+    tuned: { dir: tunedDir, key: tuning.key, dataset: 'letters' },
     transfer: { dir: transfer.result.final.dir, key: transfer.key, dataset: 'transfer' },
   };
   const models: ModelResult[] = [];
@@ -294,7 +276,7 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
     leakage,
     seedTable: seedTable.result,
     tuning: tuning.result,
-    tuned: tuned.result,
+    tuned,
     transfer: transfer.result,
     models,
     precisions: precisions.result,
@@ -307,14 +289,6 @@ const PRECISION_STAGE = 'precisions tuned';
 
 /** The name of a model's export-and-evaluation stage. */
 const exportStage = (name: ModelName) => `export+evaluate ${name}`;
-
-/** The splits with a smaller, seeded stratified training set: tuning compares many variants on the same budget. */
-function tuningSubset(splits: DatasetSplits, trainImages: number | undefined, seed: number): DatasetSplits {
-  if (trainImages === undefined || splits.train.count <= trainImages) return splits;
-  const train = stratifiedSample(splits.train, trainImages, seed);
-  const description = `${splits.source.description}; tuning on ${train.count} of ${splits.train.count} training images`;
-  return { ...splits, train, source: { ...splits.source, description, hash: hashSplits({ ...splits, train }) } };
-}
 
 /** Exports a model directory to ONNX, evaluates it on both runtimes and checks their parity with tfjs. */
 async function exportAndEvaluate(

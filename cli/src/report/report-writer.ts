@@ -63,7 +63,7 @@ function toHtml(report: Report): string {
 
 /** Writes `index.md`, `index.html` and `images/` into `dir`, replacing an older report only when complete. */
 export async function writeReport(dir: string, report: Report): Promise<{ markdown: string; html: string }> {
-  await writeDirAtomic(dir, async (tmp) => {
+  await writeDirAtomic(dir, 'report', async (tmp) => {
     await mkdir(join(tmp, 'images'));
     for (const section of report.sections) {
       for (const image of section.images ?? []) await writeFile(join(tmp, 'images', image.name), image.png);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  barChart,
+  BASELINE,
+  effectsChart,
   markdownTable,
   seedTableColumns,
   TRANSFER_COLUMNS,
@@ -82,10 +83,10 @@ async function dataSection(results: StudyResults): Promise<ReportSection> {
 
 function seedTableSection(results: StudyResults): ReportSection {
   return {
-    title: "The brief's results table (Part 1)",
+    title: "Baselines: Chollet's networks",
     markdown: [
       "Chollet's dense network on digits and on Letters, and his convnet on Letters; train accuracy and loss are the last epoch's " +
-        "running means (as Keras reports them), test on the held-out split. Reference: the brief's Keras figures (MNIST, full EMNIST Letters).",
+        "running means (as Keras reports them), test on the held-out split. Reference: the same networks in Keras (MNIST, full EMNIST Letters).",
       '',
       markdownTable(results.seedTable, seedTableColumns),
     ].join('\n'),
@@ -94,36 +95,23 @@ function seedTableSection(results: StudyResults): ReportSection {
 
 async function tuningSection(results: StudyResults): Promise<ReportSection> {
   const t = results.tuning;
-  // Variants differ by a few points: an axis from zero would flatten them, so it spans the range
-  // (in 2-point steps), and every bar carries its value.
-  const accuracies = t.rows.map((r) => r.valAccuracy);
-  const domain = [
-    Math.max(0, Math.floor(Math.min(...accuracies) * 50 - 1) / 50),
-    Math.min(1, Math.ceil(Math.max(...accuracies) * 50 + 0.5) / 50),
-  ] as const;
-  const bars = await barChart(
-    t.rows.map((r) => ({ variant: r.name, valAccuracy: r.valAccuracy })),
-    {
-      x: 'variant', y: 'valAccuracy', horizontal: true, format: '.1%', axisFormat: '.0%', domain,
-      title: `Validation accuracy per variant (${t.budget})`, xTitle: 'Variant', yTitle: 'Validation accuracy',
-    },
-  );
+  const chart = await effectsChart(t.rows, `Validation accuracy against the baseline (${t.budget})`);
   return {
     title: 'Tuning: each technique against the convnet baseline',
     markdown: [
-      `Budget: **${t.budget}**; ${t.trainCount} train / ${t.validationCount} validation images; ranked by validation accuracy; ` +
-        'differences in percentage points against the `baseline` variant.',
+      `Runs: **${t.budget}**; seeds ${t.seeds.join(', ')}; ${t.trainCount} train / ${t.validationCount} validation / ${t.testCount} test images. ` +
+        'Ranked by mean validation accuracy; ± is the standard deviation over seeds; differences are in percentage points against ' +
+        'the `baseline` variant, paired by seed, with 95% confidence intervals.',
       '',
       markdownTable(t.rows, tuneColumns),
       '',
-      `Best variant: **${t.best.name}**, test accuracy ${percent(t.best.test.accuracy)}.`,
-      '',
-      '![Validation accuracy per variant](images/tuning-accuracy.png)',
+      ...t.effects.flatMap((line) => [line, '']),
+      '![Each variant against the baseline](images/tuning-effects.png)',
       '',
       '![Tuning curves](images/tuning-curves.png)',
     ].join('\n'),
     images: [
-      { name: 'tuning-accuracy.png', png: bars.png, alt: 'Validation accuracy per variant' },
+      { name: 'tuning-effects.png', png: chart.png, alt: 'Each variant against the baseline' },
       await image('tuning-curves.png', join(results.options.out, 'tune', 'curves.png'), 'Tuning curves'),
     ],
   };
@@ -131,19 +119,28 @@ async function tuningSection(results: StudyResults): Promise<ReportSection> {
 
 async function tunedSection(results: StudyResults): Promise<ReportSection> {
   const t = results.tuned;
+  const tuning = results.tuning;
+  const row = tuning.rows.find((r) => r.name === tuning.best.name);
   const curves = await trainingCurves([{ name: 'tuned', epochs: t.history.epochs }], { title: 'Tuned model: training curves' });
   const tunedModel = results.models.find((m) => m.name === 'tuned');
-  const baseline = results.seedTable.find((r) => r.model === 'convnet');
   const images: ReportImage[] = [{ name: 'tuned-curves.png', png: curves.png, alt: 'Tuned model training curves' }];
   if (tunedModel) images.push(await image('tuned-confusion.png', tunedModel.confusionPng, 'Confusion matrix of the tuned model'));
+  const what =
+    tuning.combined.length === 0
+      ? 'No technique beat the baseline on validation beyond seed noise, so the tuned model is the baseline'
+      : `The techniques that beat the baseline on validation (${tuning.combined.join(', ')}), ${tuning.combined.length > 1 ? 'combined' : 'on their own'}`;
+  const points = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
   return {
     title: 'Tuned model',
     markdown: [
-      `All helpful techniques combined (\`letters train --model tuned\`): ${t.epochs} epochs${t.history.stopReason ? ` (${t.history.stopReason})` : ''}, ` +
-        `${t.params} parameters, ${t.seconds.toFixed(0)} s of training.`,
+      `${what}: \`${tuning.best.name}\`, the run of seed ${tuning.best.seed} (its best validation accuracy), ${t.epochs} epochs` +
+        `${t.history.stopReason ? ` (${t.history.stopReason})` : ''}, ${t.params} parameters, ${t.seconds.toFixed(0)} s of training.`,
       '',
-      `Test accuracy **${percent(t.test!.accuracy)}** (loss ${t.test!.loss.toFixed(4)})` +
-        (baseline ? `, against ${percent(baseline.testAccuracy)} for the convnet baseline (${((t.test!.accuracy - baseline.testAccuracy) * 100).toFixed(2)} points).` : '.'),
+      `Test accuracy **${percent(t.test!.accuracy)}** (loss ${t.test!.loss.toFixed(4)}).` +
+        (row && row.name !== BASELINE
+          ? ` Over seeds ${tuning.seeds.join(', ')}: ${percent(row.test.mean)} ± ${(100 * row.test.sd).toFixed(2)} on test, ` +
+            `${points(row.testDifference.mean)} points against the baseline with the same seeds (95% CI ${points(row.testDifference.low)} to ${points(row.testDifference.high)}).`
+          : ''),
       '',
       '![Training curves](images/tuned-curves.png)',
       '',
@@ -272,6 +269,9 @@ function environmentSection(results: StudyResults): ReportSection {
   };
 }
 
+/** The report's folder in the pipeline's output folder. */
+export const REPORT_DIR = 'report';
+
 /** Writes the study's report (index.md, index.html, images/) into `<out>/report`. */
 export async function writeStudyReport(results: StudyResults): Promise<{ markdown: string; html: string }> {
   const report: Report = {
@@ -290,5 +290,5 @@ export async function writeStudyReport(results: StudyResults): Promise<{ markdow
       environmentSection(results),
     ],
   };
-  return writeReport(join(results.options.out, 'report'), report);
+  return writeReport(join(results.options.out, REPORT_DIR), report);
 }

@@ -13,6 +13,10 @@ export interface ServerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_IMAGES = 256;
+/** A request's headers and body must arrive within this time (a stalled upload gets 408 and is closed). */
+export const BODY_TIMEOUT_MS = 30_000;
+/** How long a stop waits for in-flight requests before it closes their connections. */
+export const SHUTDOWN_GRACE_MS = 3_000;
 
 /** The JSON body of a multi-image request. */
 interface PredictJson {
@@ -51,7 +55,7 @@ export function createServer(classifier: Classifier, options: ServerOptions = {}
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxImages = options.maxImages ?? DEFAULT_MAX_IMAGES;
   const defaultTopK = Math.min(options.defaultTopK ?? 5, classifier.classes);
-  const app = Fastify({ bodyLimit: maxBodyBytes, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ bodyLimit: maxBodyBytes, requestTimeout: BODY_TIMEOUT_MS, return503OnClosing: true, forceCloseConnections: 'idle' });
 
   // Responses finished during shutdown close their connection; otherwise an idle keep-alive
   // connection would hold the closing server open until its keep-alive timeout.

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { LettersError } from '@letters/contract';
 import type { GraphBuilder } from '../onnx/graph-builder.ts';
 import { intsAttr } from '../onnx/graph-builder.ts';
-import type { OnnxAttribute } from '../onnx/schema.ts';
+import type { OnnxAttribute, OnnxValueInfo } from '../onnx/schema.ts';
 
 /**
  * Where the graph's current value is kept. Keras tensors are channels-last; ONNX Conv and pooling are
@@ -21,6 +21,11 @@ export interface Value {
 }
 
 export interface ConvertOptions {
+  /**
+   * Training mode, for the training-graph builder: BatchNormalization normalizes with the batch's statistics
+   * and outputs its updated running statistics; Dropout drops by a noise input. Never set it for an export.
+   */
+  training?: boolean;
   /**
    * Internal test hook for the parity check's negative control: 'nchw' flattens a channels-first value
    * as is, the classic exporter bug (Keras flattens in NHWC order). Never set it for a real export.
@@ -74,8 +79,20 @@ export class LayerConfig {
   }
 }
 
+/** What a training-mode conversion adds to the graph besides the probabilities. */
+export interface TrainingExtras {
+  /** Running statistics (BatchNormalization): the constant read this step and the output holding its update. */
+  runningStats: { initializer: string; updated: string }[];
+  /** Dropout noise inputs: uniform [0, 1) values, Keras-shaped [N, ...] in the layout the graph holds them. */
+  noise: { input: string; shape: (number | null)[] }[];
+}
+
 /** The state of one conversion: the graph so far and the current value flowing down the chain. */
 export class ConversionContext {
+  /** Graph outputs besides the probabilities (training mode's updated running statistics). */
+  readonly extraOutputs: OnnxValueInfo[] = [];
+  readonly training: TrainingExtras = { runningStats: [], noise: [] };
+
   constructor(
     readonly graph: GraphBuilder,
     public current: Value,

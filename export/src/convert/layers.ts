@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { floatAttr, intAttr, intsAttr } from '../onnx/graph-builder.ts';
+import { floatAttr, floatValueInfo, intAttr, intsAttr } from '../onnx/graph-builder.ts';
+import { DataType } from '../onnx/schema.ts';
 import { clip, emitActivation, softmax } from './activations.ts';
 import { LayerConfig, type ConversionContext } from './context.ts';
 
 type LayerConverter = (config: LayerConfig, ctx: ConversionContext) => void;
 
 /** Layers that are the identity at inference: dropout, noise and other training-only regularizers. */
-const inferenceIdentity = ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'];
+const inferenceIdentity = ['SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'];
 
 function float32(tensor: tf.Tensor): Float32Array {
   return tensor.dataSync() as Float32Array;
@@ -140,10 +141,35 @@ const batchNormalization: LayerConverter = (config, ctx) => {
   const inputs = [tensor('gamma', 1), tensor('beta', 0), tensor('moving_mean', 0), tensor('moving_variance', 1)];
   if (rank === 4) ctx.toNchw(scope);
   else if (rank !== 2) config.fail(`only 2-D and 4-D inputs can be exported, got rank ${rank}`);
-  ctx.apply('BatchNormalization', scope, {
-    extraInputs: inputs,
-    attributes: [floatAttr('epsilon', config.number('epsilon', 1e-3))],
-  });
+  const epsilon = floatAttr('epsilon', config.number('epsilon', 1e-3));
+  if (!ctx.options.training) {
+    ctx.apply('BatchNormalization', scope, { extraInputs: inputs, attributes: [epsilon] });
+    return;
+  }
+  // Training: normalize by the batch's statistics; the running ones come out updated as Keras does
+  // (running = momentum * running + (1 - momentum) * batch, the batch variance without Bessel's correction).
+  const attributes = [epsilon, floatAttr('momentum', config.number('momentum', 0.99)), intAttr('training_mode', 1)];
+  const [y, mean, variance] = ctx.graph.multiNode('BatchNormalization', [ctx.current.name, ...inputs], scope, attributes, 3);
+  for (const [initializer, updated] of [[inputs[2]!, mean!], [inputs[3]!, variance!]] as const) {
+    ctx.training.runningStats.push({ initializer, updated });
+    ctx.extraOutputs.push(floatValueInfo(updated, [channels]));
+  }
+  ctx.current = { ...ctx.current, name: y!, probabilities: false };
+};
+
+/** Dropout: the identity at inference; in training, keeps a value where its noise is at least the rate, scaled by 1 / (1 - rate) as tfjs does. */
+const dropout: LayerConverter = (config, ctx) => {
+  if (!ctx.options.training) return;
+  const scope = config.layer.name;
+  const rate = config.number('rate');
+  if (config.has('noiseShape')) config.fail('dropout with a noiseShape cannot be trained on onnxruntime');
+  const shape = ctx.current.layout === 'nchw' ? [0, 3, 1, 2].map((i) => ctx.current.shape[i]!) : [...ctx.current.shape];
+  const noise = ctx.graph.addInput(floatValueInfo(ctx.graph.uniqueName(`${scope}/noise`), shape));
+  ctx.training.noise.push({ input: noise, shape });
+  const kept = ctx.graph.node('GreaterOrEqual', [noise, ctx.graph.scalar(rate)], scope);
+  const mask = ctx.graph.node('Cast', [kept], scope, [intAttr('to', DataType.FLOAT)]);
+  const scaled = ctx.graph.node('Mul', [mask, ctx.graph.scalar(1 / (1 - rate))], scope);
+  ctx.apply('Mul', scope, { extraInputs: [scaled] });
 };
 
 const dense: LayerConverter = (config, ctx) => {
@@ -221,6 +247,7 @@ export const layerConverters: Record<string, LayerConverter> = {
   ThresholdedReLU: (config, ctx) =>
     ctx.apply('ThresholdedRelu', config.layer.name, { attributes: [floatAttr('alpha', config.number('theta', 1))] }),
   Softmax: (config, ctx) => softmax(ctx, config.layer.name, config.number('axis', -1)),
+  Dropout: dropout,
   ...Object.fromEntries(inferenceIdentity.map((name) => [name, () => {}])),
 };
 

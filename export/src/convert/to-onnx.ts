@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME, LettersError, OUTPUT_NAME } from '@letters/contract';
 import { GraphBuilder, floatValueInfo, intAttr } from '../onnx/graph-builder.ts';
 import type { OnnxModel } from '../onnx/schema.ts';
-import { ConversionContext, LayerConfig, type ConvertOptions } from './context.ts';
+import { ConversionContext, LayerConfig, type ConvertOptions, type TrainingExtras } from './context.ts';
 import { layerConverters, supportedLayers } from './layers.ts';
 
 export const OPSET_VERSION = 17;
@@ -14,6 +14,8 @@ export interface OnnxConversion {
   inputShape: [null, number, number, number];
   /** The ONNX output shape, [batch, classes]. */
   outputShape: [null, number];
+  /** Training mode only: running statistics and dropout noise inputs. */
+  training: TrainingExtras;
 }
 
 export interface ConversionInput extends ConvertOptions {
@@ -134,9 +136,9 @@ export function convertToOnnx(model: tf.LayersModel, input: ConversionInput = {}
     opsetImport: [{ domain: '', version: OPSET_VERSION }],
     graph: graph.build(
       model.name,
-      floatValueInfo(INPUT_NAME, [null, height, width, channels]),
-      floatValueInfo(OUTPUT_NAME, [null, classes]),
+      [floatValueInfo(INPUT_NAME, [null, height, width, channels])],
+      [floatValueInfo(OUTPUT_NAME, [null, classes]), ...ctx.extraOutputs],
     ),
   };
-  return { model: onnx, inputShape: [null, height, width, channels], outputShape: [null, classes] };
+  return { model: onnx, inputShape: [null, height, width, channels], outputShape: [null, classes], training: ctx.training };
 }

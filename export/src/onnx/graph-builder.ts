@@ -17,10 +17,10 @@ export const intsAttr = (name: string, ints: readonly number[]): OnnxAttribute =
   ints: [...ints],
 });
 
-/** A float32 tensor value info; `null` dimensions become the named free dimension `N` (the batch). */
-export function floatValueInfo(name: string, shape: readonly (number | null)[]): OnnxValueInfo {
+/** A tensor value info (float32 unless said); `null` dimensions become the named free dimension `N` (the batch). */
+export function floatValueInfo(name: string, shape: readonly (number | null)[], elemType: number = DataType.FLOAT): OnnxValueInfo {
   const dim: OnnxDimension[] = shape.map((d) => (d === null ? { dimParam: 'N' } : { dimValue: d }));
-  return { name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
 /**
@@ -30,8 +30,52 @@ export function floatValueInfo(name: string, shape: readonly (number | null)[]):
 export class GraphBuilder {
   private readonly nodes: OnnxNode[] = [];
   private readonly initializers: OnnxTensor[] = [];
+  private readonly inputs: OnnxValueInfo[] = [];
   private readonly used = new Set<string>();
   private readonly scalars = new Map<number, string>();
+
+  /** A builder continuing an existing graph: its nodes, initializers and inputs, their names taken. */
+  static from(graph: OnnxGraph): GraphBuilder {
+    const builder = new GraphBuilder();
+    builder.nodes.push(...graph.node.map((n) => ({ ...n, input: [...n.input], output: [...n.output] })));
+    builder.initializers.push(...graph.initializer);
+    builder.inputs.push(...graph.input);
+    for (const name of [...graph.input, ...graph.output].map((v) => v.name)) builder.used.add(name);
+    for (const name of graph.initializer.map((t) => t.name ?? '')) builder.used.add(name);
+    for (const node of graph.node) for (const name of node.output) builder.used.add(name);
+    return builder;
+  }
+
+  /** The nodes so far, in execution order. */
+  get nodeList(): readonly OnnxNode[] {
+    return this.nodes;
+  }
+
+  /** Removes the node producing `output` (a value nothing reads any more) and returns it. */
+  removeNodeProducing(output: string): OnnxNode | undefined {
+    const index = this.nodes.findIndex((n) => n.output.includes(output));
+    return index < 0 ? undefined : this.nodes.splice(index, 1)[0];
+  }
+
+  /** The initializer of that name, if the graph has one. */
+  initializer(name: string): OnnxTensor | undefined {
+    return this.initializers.find((t) => t.name === name);
+  }
+
+  /** Turns an initializer into a graph input of the same name (a weight the caller feeds), returning the constant. */
+  promoteToInput(name: string): OnnxTensor {
+    const index = this.initializers.findIndex((t) => t.name === name);
+    const [tensor] = this.initializers.splice(index, 1);
+    this.inputs.push(floatValueInfo(name, tensor!.dims));
+    return tensor!;
+  }
+
+  /** Declares a graph input (beside the image). */
+  addInput(input: OnnxValueInfo): string {
+    this.used.add(input.name);
+    this.inputs.push(input);
+    return input.name;
+  }
 
   /** A name not used yet in this graph, derived from `hint`. */
   uniqueName(hint: string): string {
@@ -68,9 +112,21 @@ export class GraphBuilder {
 
   /** Appends a single-output node and returns the name of its output. */
   node(opType: string, inputs: readonly string[], scope: string, attribute: OnnxAttribute[] = []): string {
-    const output = this.uniqueName(`${scope}/${opType}`);
-    this.nodes.push({ name: output, opType, input: [...inputs], output: [output], attribute });
-    return output;
+    return this.multiNode(opType, inputs, scope, attribute, 1)[0]!;
+  }
+
+  /** Appends a node with `outputs` outputs and returns their names. */
+  multiNode(opType: string, inputs: readonly string[], scope: string, attribute: OnnxAttribute[], outputs: number): string[] {
+    const names = Array.from({ length: outputs }, (_, i) => this.uniqueName(`${scope}/${opType}${i === 0 ? '' : `_${i}`}`));
+    this.nodes.push({ name: names[0], opType, input: [...inputs], output: names, attribute });
+    return names;
+  }
+
+  /** An int64 scalar constant (OneHot depth, axes given as tensors). */
+  int64Scalar(hint: string, value: number): string {
+    const name = this.uniqueName(hint);
+    this.initializers.push({ name, dims: [], dataType: DataType.INT64, int64Data: [value] });
+    return name;
   }
 
   /** Renames the value produced by the last node (the graph output gets its contract name). */
@@ -84,7 +140,8 @@ export class GraphBuilder {
     last.name = to;
   }
 
-  build(name: string, input: OnnxValueInfo, output: OnnxValueInfo): OnnxGraph {
-    return { name, node: this.nodes, initializer: this.initializers, input: [input], output: [output] };
+  /** The graph: `inputs` first, then those declared with addInput or promoteToInput. */
+  build(name: string, inputs: readonly OnnxValueInfo[], outputs: readonly OnnxValueInfo[]): OnnxGraph {
+    return { name, node: this.nodes, initializer: this.initializers, input: [...inputs, ...this.inputs], output: [...outputs] };
   }
 }

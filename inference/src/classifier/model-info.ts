@@ -40,11 +40,17 @@ export function readModelInfo(bytes: Uint8Array, source: string): ModelInfo {
   const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+  // The contract's output is [N, classes]: without the class count, nothing downstream can rank or label.
   const outputDims = outputs[0]?.dims ?? [];
   const last = outputDims[outputDims.length - 1];
-  const classes = typeof last === 'number' ? last : 0;
+  if (outputDims.length !== 2 || typeof last !== 'number' || !(last > 0)) {
+    throw new LettersError(
+      `${source}: the output's shape is [${outputDims.join(', ')}], not [N, classes]; export the model with \`letters export\``,
+    );
+  }
+  const classes = last;
   const labels = parse(METADATA_KEYS.labels, isStrings) ?? Array.from({ length: classes }, (_, i) => String(i));
-  if (classes > 0 && labels.length !== classes) {
+  if (labels.length !== classes) {
     throw new LettersError(
       `${source}: metadata letters.labels names ${labels.length} classes, the model outputs ${classes}; re-export the model`,
     );

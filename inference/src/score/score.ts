@@ -1,11 +1,15 @@
 import pLimit from 'p-limit';
 import { IMAGE_SIZE, LettersError } from '@letters/contract';
 import type { Prediction } from '../classifier/classifier.ts';
-import { decodeImage, type DecodeLimits } from '../classifier/decode.ts';
+import { decodeCost, decodeImage, readImage, type DecodeLimits } from '../classifier/decode.ts';
 import type { Classifier } from '../classifier/node.ts';
 import { PreprocessError, preprocessInto } from '../preprocess/index.ts';
+import { MemoryBudget } from './memory-budget.ts';
 
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+
+/** Default bytes that the images being decoded at the same time may hold (see decodeCost). */
+export const DEFAULT_DECODE_BUDGET = 256 * 1024 * 1024;
 
 export interface ScoreOptions {
   /** Files decoded at the same time (default 16). */
@@ -14,6 +18,11 @@ export interface ScoreOptions {
   readonly batchSize?: number;
   readonly topK?: number;
   readonly limits?: DecodeLimits;
+  /**
+   * Bytes the decodes running at the same time may hold (default 256 MiB): a few huge images decode
+   * one or two at a time, small ones `concurrency` at a time.
+   */
+  readonly decodeBudget?: number;
 }
 
 /** One file's outcome, in input order: its prediction, or why it could not be scored. */
@@ -42,6 +51,17 @@ export async function* scoreFiles(
 ): AsyncGenerator<ScoreResult> {
   const batchSize = options.batchSize ?? 256;
   const limit = pLimit(options.concurrency ?? 16);
+  const budget = new MemoryBudget(options.decodeBudget ?? DEFAULT_DECODE_BUDGET);
+  const decode = async (file: string) => {
+    const bytes = await readImage(file, options.limits);
+    try {
+      return await budget.run(await decodeCost(bytes), () => decodeImage(bytes, options.limits, file));
+    } catch {
+      // libvips keeps one error buffer for all threads: a failure beside other decodes may carry their
+      // message. Decoded alone, the file gets its own (or, if another's failure failed it, decodes).
+      return budget.run(Infinity, () => decodeImage(bytes, options.limits, file));
+    }
+  };
   const prepare = async (start: number): Promise<PreparedBatch> => {
     const batch = files.slice(start, start + batchSize);
     const images = new Float32Array(batch.length * PIXELS);
@@ -50,7 +70,7 @@ export async function* scoreFiles(
       batch.map((file) =>
         limit(async (): Promise<number | string> => {
           try {
-            const raw = await decodeImage(file, options.limits);
+            const raw = await decode(file);
             const row = count++;
             preprocessInto(raw, images, row * PIXELS);
             return row;

@@ -25,6 +25,8 @@ export interface BarChartOptions extends RenderOptions {
   readonly horizontal?: boolean;
   /** Order the categories by value, largest first (default: the order of the rows). */
   readonly sortByValue?: boolean;
+  /** A value marked by a dashed line with a label (e.g. the baseline); bars start from it. */
+  readonly reference?: { readonly value: number; readonly label: string };
 }
 
 /**
@@ -83,11 +85,40 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Pro
             axis: { format: options.axisFormat ?? format, tickCount: 5 },
             scale: options.domain ? { domain: [...options.domain], zero: false } : { zero: true },
           },
-          // Bars start at the bottom of a given domain, not at an off-chart zero.
-          ...(options.domain ? { [`${val}2`]: { datum: options.domain[0] } } : {}),
+          // Bars start at the reference, or at the bottom of a given domain, not at an off-chart zero.
+          ...(options.reference
+            ? { [`${val}2`]: { datum: options.reference.value } }
+            : options.domain
+              ? { [`${val}2`]: { datum: options.domain[0] } }
+              : {}),
           tooltip: [{ field: x }, ...(color ? [{ field: color }] : []), { field: y, format }, ...(error ? [{ field: error, format }] : [])],
         },
       },
+      ...(options.reference
+        ? [
+            // One line and one label across the plot: the category (and group) encodings are not inherited.
+            {
+              data: { values: [{}] },
+              mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: { [cat]: null, ...(color ? { color: null, [offset]: null } : {}), [val]: { datum: options.reference.value } },
+            },
+            {
+              data: { values: [{}] },
+              mark: {
+                type: 'text',
+                color: '#d62728',
+                fontSize: 10,
+                ...(horizontal ? { baseline: 'bottom', align: 'center', y: -2 } : { align: 'left', dx: 2, x: 'width' }),
+              },
+              encoding: {
+                [cat]: null,
+                ...(color ? { color: null, [offset]: null } : {}),
+                [val]: { datum: options.reference.value },
+                text: { value: options.reference.label },
+              },
+            },
+          ]
+        : []),
       ...(error
         ? [
             {

@@ -33,6 +33,14 @@ export const chartConfig: Config = {
   header: { labelFontSize: 13, titleFontSize: 13 },
 };
 
+/**
+ * vega escapes markup in text (labels from a model's metadata, dataset names) but passes characters
+ * that XML forbids (control characters, lone surrogates), which make the SVG unreadable: each becomes U+FFFD.
+ */
+function xmlText(svg: string): string {
+  return svg.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
 /** Compiles a vega-lite spec, renders it headless to SVG, and rasterizes the SVG to PNG with sharp. */
 export async function renderChart(spec: TopLevelSpec, options: RenderOptions = {}): Promise<Chart> {
   useFontMetrics();
@@ -40,7 +48,7 @@ export async function renderChart(spec: TopLevelSpec, options: RenderOptions = {
   const withConfig = { ...spec, config: { ...chartConfig, ...spec.config } } as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(withConfig).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = xmlText(await view.toSVG());
     const { data, info } = await sharp(Buffer.from(svg), { density: 72 * scale })
       .png()
       .toBuffer({ resolveWithObject: true });

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +14,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { LettersError, progressBar, temporaryPath, writeFileAtomic } from '../common/index.ts';
 import { findFile, resolveDataDir, searchDirs } from './data-dir.ts';
 import { withZip } from './formats/zip.ts';
+import { readDataFile } from './limits.ts';
 import { decodeIdxPair, EMNIST_CLASS_NAMES, EMNIST_ZIP_NAME, emnistFileName } from './sources/emnist.ts';
 
 /** The official EMNIST archive (561 MB; all variants as IDX .gz files under `gzip/`). */
@@ -72,7 +73,7 @@ export async function fetchEmnist(options: FetchOptions = {}): Promise<FetchResu
     if (local.kind === 'files') {
       const data = await readAll(local.paths);
       const counts = await verifyLetters(data, local.paths);
-      const files = await writeLetters(target, data, local.mapping === undefined ? undefined : await readFile(local.mapping));
+      const files = await writeLetters(target, data, local.mapping === undefined ? undefined : await readDataFile(local.mapping));
       return { origin: 'local', files, ...counts };
     }
     const { data, mapping } = await readLettersFromZip(local.zip);
@@ -116,7 +117,7 @@ function findLocal(from: string): LocalFiles {
 }
 
 async function readAll(paths: readonly string[]): Promise<Uint8Array[]> {
-  return Promise.all(paths.map((path) => readFile(path)));
+  return Promise.all(paths.map((path) => readDataFile(path)));
 }
 
 /** The four Letters members (and the mapping, when there) of gzip.zip, read without extracting the rest. */

@@ -7,6 +7,7 @@ export { openZip, withZip, type ZipArchive, type ZipEntry } from './formats/zip.
 export { decodeNpy, encodeNpy, type NpyArray, type NpyData, type NpyDtype } from './formats/npy.ts';
 export { decodeNpz, encodeNpz } from './formats/npz.ts';
 export { decodeMat, type MatValue } from './formats/mat.ts';
+export { DATA_LIMITS, readDataFile } from './limits.ts';
 export {
   EMNIST_CLASS_NAMES,
   EMNIST_ZIP_NAME,

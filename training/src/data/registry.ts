@@ -21,6 +21,7 @@ import {
 import { readFixtureAlphaDigits, readFixtures } from './sources/fixtures.ts';
 import { stratifiedSample, stratifiedSplit, subsetImageSet, type SplitFractions } from './split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from './types.ts';
+import { checkSplits } from './validate.ts';
 
 export interface LoadDatasetOptions {
   /** Where the data files are; default `LETTERS_DATA_DIR`, else `./data`. */
@@ -187,6 +188,7 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
     const limit = options.limit;
     splits = { train: stratifiedSample(splits.train, limit, seed), validation: stratifiedSample(splits.validation, limit, seed), test: stratifiedSample(splits.test, limit, seed) };
   }
+  checkSplits(splits, loaded.files, { validation: loaded.kind === 'pool' ? (options.fractions ?? DATASET_DEFAULTS.fractions).validation > 0 : validationFraction > 0 });
   const source: DatasetSource = {
     name,
     description: loaded.description,

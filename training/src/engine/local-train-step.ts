@@ -33,6 +33,17 @@ export function trainingLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor):
 }
 
 /**
+ * Seeds every Dropout layer for one batch. tfjs draws a layer's mask from its `seed` when it has
+ * one (the same mask on every call with the same seed), else from an unseeded generator; a fresh
+ * seed per batch and layer gives masks that vary like unseeded ones but repeat run for run.
+ */
+function seedDropout(model: tf.LayersModel, seed: number): void {
+  model.layers.forEach((layer, index) => {
+    if (layer.getClassName() === 'Dropout') (layer as unknown as { seed?: number }).seed = (seed + Math.imul(index + 1, 0x9e3779b1)) >>> 0;
+  });
+}
+
+/**
  * Hands `differentiate` (optimizer.minimize, tf.variableGrads) the batch's loss function, in
  * training mode: dropout on, BatchNorm statistics updated. The accuracy of that same forward
  * pass is kept out of the tape's cleanup with tf.keep; the caller disposes it.
@@ -43,6 +54,7 @@ export function differentiateBatch<T extends tf.TensorContainer>(
   differentiate: (loss: () => tf.Scalar) => T,
 ): { result: T; accuracy: tf.Scalar } {
   let accuracy: tf.Scalar | undefined;
+  if (batch.seed !== undefined) seedDropout(model, batch.seed);
   const result = tf.tidy(() => {
     const x = batchInput(model, batch);
     const y = tf.tensor1d(batch.labels, 'int32');

@@ -80,6 +80,8 @@ export function splitBatch(batch: Batch, parts: number): Batch[] {
     if (size === 0) continue;
     shards.push({
       ...batch,
+      // Each shard its own dropout masks (equal seeds would repeat a mask across equally sized shards).
+      ...(batch.seed === undefined ? {} : { seed: (batch.seed + Math.imul(i, 0x85ebca6b)) >>> 0 }),
       size,
       images: batch.images.slice(start * pixels, (start + size) * pixels),
       labels: batch.labels.slice(start, start + size),

@@ -7,6 +7,8 @@ export interface Batch {
   readonly size: number;
   readonly height: number;
   readonly width: number;
+  /** Seeds the step's random ops (dropout masks), so a seeded run trains the same way every time; absent: unseeded. */
+  readonly seed?: number;
 }
 
 export interface StepResult {

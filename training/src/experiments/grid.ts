@@ -7,31 +7,46 @@ import { describeIssues, experimentSchema, settingsSchema, type ExperimentConfig
 import { PRESET_NAMES, PRESETS, type PresetName } from './presets.ts';
 
 /**
- * A tuning grid (JSON): a base preset, settings shared by every variant, and the variants, each
- * a name plus the settings it changes (from the base, or from another preset named by "preset"). A variant named "baseline" (added when absent) is the base
- * unchanged; every row of the results table is compared with it.
+ * A tuning grid (JSON): a base preset, the seeds per variant, the convergence rule, settings shared
+ * by every variant, and the variants, each a name plus the settings it changes (from the base, or
+ * from another preset named by "preset"). A variant named "baseline" (added when absent) is the
+ * base unchanged; every row of the results table is compared with it, seed by seed.
  *
- *   { "base": "convnet", "settings": { "epochs": 5 },
+ *   { "base": "convnet", "seeds": 3, "convergence": { "patience": 3, "maxEpochs": 30 },
  *     "variants": [ { "name": "baseline" }, { "name": "he-normal", "initializer": "heNormal" } ] }
  */
 const preset = z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]);
 /** A variant: its name, optionally another preset to start from, and the settings it changes. */
 const variantSchema = settingsSchema.partial().extend({ name: z.string(), preset: preset.optional() }).strict();
+/** Train each variant until the validation loss stops improving: `patience` epochs without a better one, at most `maxEpochs`. */
+const convergenceSchema = z.strictObject({
+  patience: z.number().int().min(1).max(100),
+  maxEpochs: z.number().int().min(1).max(1000),
+});
 const gridSchema = z.strictObject({
   description: z.string().optional(),
   base: preset.default('convnet'),
+  /** Runs per variant, with seeds seed, seed + 1, ...: every variant sees the same seeds, so differences pair up. */
+  seeds: z.number().int().min(1).max(100).default(3),
+  convergence: convergenceSchema.optional(),
   settings: settingsSchema.partial().default({}),
   variants: z.array(variantSchema).min(1),
 });
 
+export type Convergence = z.infer<typeof convergenceSchema>;
+
 export interface Grid {
   readonly description?: string;
   readonly base: PresetName;
+  readonly seeds: number;
+  readonly convergence?: Convergence;
   /** Fully resolved, validated configs; the first is the baseline. */
   readonly variants: readonly ExperimentConfig[];
 }
 
 export const BASELINE = 'baseline';
+/** The variant tuning adds: the baseline with the changes of every variant that beat it on validation. */
+export const COMBINED = 'combined';
 
 /** The grid shipped with the toolkit: each technique in isolation against the convnet, plus 'tuned'. */
 export const DEFAULT_GRID_FILE = fileURLToPath(new URL('../../experiments/grid.json', import.meta.url));
@@ -79,9 +94,10 @@ export function parseGrid(json: unknown, where: string): Grid {
   const names = grid.variants.map((v) => v.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) throw new LettersError(`${where}: two variants are named "${duplicate}"; names must be unique`);
+  if (names.includes(COMBINED)) throw new LettersError(`${where}: "${COMBINED}" names the variant tuning adds; rename that variant`);
   const variants = grid.variants.some((v) => v.name === BASELINE) ? grid.variants : [{ name: BASELINE }, ...grid.variants];
   const resolved = variants.map(({ preset, ...variant }) => {
-    const config = { ...PRESETS[preset ?? grid.base], ...grid.settings, ...variant };
+    const config = converge({ ...PRESETS[preset ?? grid.base], ...grid.settings, ...variant }, grid.convergence);
     const checked = experimentSchema.safeParse(config);
     if (!checked.success) {
       const index = grid.variants.findIndex((v) => v.name === variant.name);
@@ -93,6 +109,22 @@ export function parseGrid(json: unknown, where: string): Grid {
   return {
     ...(grid.description === undefined ? {} : { description: grid.description }),
     base: grid.base,
+    seeds: grid.seeds,
+    ...(grid.convergence ? { convergence: grid.convergence } : {}),
     variants: [baseline, ...resolved.filter((v) => v !== baseline)],
+  };
+}
+
+/**
+ * A config trained to convergence: up to maxEpochs, stopped after `patience` epochs without a
+ * better validation loss, keeping the last weights. A variant with its own early stopping keeps
+ * it (restoring the best weights is the technique that variant tests).
+ */
+function converge<T extends { epochs: number; earlyStopping: ExperimentConfig['earlyStopping'] }>(config: T, convergence: Convergence | undefined): T {
+  if (!convergence) return config;
+  return {
+    ...config,
+    epochs: convergence.maxEpochs,
+    earlyStopping: config.earlyStopping || { patience: convergence.patience, restoreBestWeights: false },
   };
 }

@@ -7,21 +7,33 @@ export {
   type TrainingSettings,
 } from './config.ts';
 export { PRESETS, PRESET_NAMES, CHOLLET_TRAINING, type PresetName } from './presets.ts';
-export { readGrid, parseGrid, readExperimentFile, DEFAULT_GRID_FILE, BASELINE, type Grid } from './grid.ts';
+export { readGrid, parseGrid, readExperimentFile, DEFAULT_GRID_FILE, BASELINE, COMBINED, type Grid, type Convergence } from './grid.ts';
 export { runExperiment, checkClassCount, type RunOptions, type ExperimentResult } from './run.ts';
 export {
   tune,
-  rankResults,
-  describeChanges,
-  describeBudget,
+  planRuns,
+  localRuns,
+  trainRun,
+  runSeeds,
+  describePlan,
   tuneMarkdown,
-  tuneColumns,
-  variantDir,
+  type GridRun,
+  type RunGridRuns,
   type TuneOptions,
-  type TuneBudget,
-  type TuneRow,
   type TuneReport,
 } from './tune.ts';
+export {
+  summarizeVariants,
+  helpfulVariants,
+  combineVariants,
+  describeChanges,
+  describeEffects,
+  effectsChart,
+  convergedEpoch,
+  tuneColumns,
+  type TuneRow,
+  type VariantRuns,
+} from './tune-summary.ts';
 export {
   reproduceSeedTable,
   seedTableMarkdown,

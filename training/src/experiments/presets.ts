@@ -12,7 +12,7 @@ export const CHOLLET_TRAINING: TrainingSettings = {
   batchSize: 128,
 };
 
-/** The brief's baselines and the tuned model, by the names `letters train --model` accepts. */
+/** The baselines (Chollet's networks) and the tuned model, by the names `letters train --model` accepts. */
 export const PRESETS = {
   /** Chollet's dense MNIST network (batch 128). */
   dense: { name: 'dense', ...DENSE_MODEL, ...CHOLLET_TRAINING },

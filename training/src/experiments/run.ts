@@ -20,7 +20,7 @@ export interface RunOptions {
   readonly data: DatasetSplits;
   /** The model directory to write (model.json, weights.bin, config.json, history.json, metrics.json, dataset.json). */
   readonly outDir: string;
-  /** Seeds the initial weights, the shuffle and the augmentation. */
+  /** Seeds the initial weights, the shuffles, the augmentation and the dropout masks. */
   readonly seed: number;
   readonly createTrainStep: CreateTrainStep;
   /** Evaluate on the test split and store metrics.json (tuning leaves the test split alone). */

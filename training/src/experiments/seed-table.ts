@@ -26,11 +26,11 @@ interface SeedTask {
   readonly id: string;
   readonly model: PresetName;
   readonly data: 'digits' | 'letters';
-  /** What the brief's reference run reported (Keras, 5 epochs). */
+  /** What the reference Keras run of the same network reported (5 epochs). */
   readonly reference?: Reference;
 }
 
-/** Part 1 of the brief: Chollet's dense network on digits and Letters, and his convnet on Letters. */
+/** The baselines: Chollet's dense network on digits and Letters, and his convnet on Letters. */
 export const SEED_TASKS: readonly SeedTask[] = [
   { task: 'Dense network, digits', id: 'dense-digits', model: 'dense', data: 'digits', reference: { trainAccuracy: 0.9886, testAccuracy: 0.9802 } },
   {
@@ -79,7 +79,7 @@ export interface SeedTableOptions {
 }
 
 /**
- * Reproduces the brief's Part 1 table: each task trained for 5 epochs (Chollet's settings) and
+ * Reproduces the baseline table: each task trained for 5 epochs (Chollet's settings) and
  * evaluated on its test split; writes seed-table.md and seed-table.json and each model directory.
  * Train accuracy and loss are those of the last epoch, as Keras' fit reports them.
  */
@@ -155,11 +155,11 @@ export const seedTableColumns: readonly Column<SeedTableRow>[] = [
 export function seedTableMarkdown(rows: readonly SeedTableRow[]): string {
   const sources = [...new Map(rows.map((r) => [r.dataset.name, r.dataset])).values()];
   return [
-    '# The brief\'s Part 1 table, reproduced',
+    '# Baselines: Chollet\'s networks, reproduced',
     '',
     ...sources.map((s) => `- \`${s.name}\`: ${s.description} (sha256 ${s.hash.slice(0, 12)})${s.synthetic ? ' **synthetic: not comparable**' : ''}`),
     '- Train accuracy/loss: last epoch, running mean over its batches (as Keras reports); test: the held-out test split.',
-    '- Reference: the numbers the brief reports (Keras; MNIST and the full EMNIST Letters).',
+    '- Reference: the same networks in Keras (MNIST and the full EMNIST Letters).',
     '',
     markdownTable(rows, seedTableColumns),
     '',

@@ -13,7 +13,7 @@ import { restoreResumeCheckpoint, saveResumeCheckpoint, type ResumeOptions } fro
 export interface FitOptions {
   readonly epochs: number;
   readonly batchSize: number;
-  /** Seeds the per-epoch shuffle and augmentation. */
+  /** Seeds the per-epoch shuffle, augmentation and dropout masks (initial weights: buildModel's seed). */
   readonly seed: number;
   readonly optimizer: tf.Optimizer;
   /** The engine's step (kernels, threads); the loop calls only its `run` per batch. */
@@ -33,7 +33,7 @@ export interface FitResult extends TrainingHistory {
 }
 
 /**
- * Trains a model: seeded shuffle per epoch, uint8 images converted to float32 one batch at a time
+ * Trains a model: seeded shuffle, augmentation and dropout per epoch, uint8 images converted to float32 one batch at a time
  * (optionally augmented), a validation pass per epoch, callbacks at every step, and a resume
  * checkpoint after every epoch.
  */
@@ -76,12 +76,15 @@ export async function fit(model: tf.LayersModel, data: ImageSet, options: FitOpt
       for (const c of callbacks) await c.onEpochBegin?.(epoch, state);
       const random = epochRandom(options.seed, epoch);
       const order = random.fork().shuffle(Uint32Array.from({ length: data.count }, (_, i) => i));
-      const augment = options.augmentation && { config: options.augmentation, random: random.fork() };
+      const augmentRandom = random.fork();
+      const dropoutRandom = random.fork();
+      const augment = options.augmentation && { config: options.augmentation, random: augmentRandom };
       let seen = 0;
       let lossSum = 0;
       let correctSum = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
-        const batch = gatherBatch(data, order.subarray(batchStart(b), batchStart(b + 1)), augment);
+        const images = gatherBatch(data, order.subarray(batchStart(b), batchStart(b + 1)), augment);
+        const batch = { ...images, seed: dropoutRandom.int(2 ** 32) };
         const result = await step.run(batch);
         seen += batch.size;
         lossSum += result.loss * batch.size;

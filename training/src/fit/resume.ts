@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LettersError, writeDirAtomic, writeFileAtomic } from '../common/index.ts';
+import { LettersError, removeOwnedFolder, writeDirAtomic, writeFileAtomic } from '../common/index.ts';
 import type { ResumableCallback } from './callback.ts';
 
 /**
@@ -36,7 +36,7 @@ export async function saveResumeCheckpoint(
 ): Promise<void> {
   const optimizerWeights = await optimizer.getWeights();
   const callbackStates = callbacks.map((c) => [c.stateKey, c.saveState()] as const);
-  await writeDirAtomic(options.dir, async (tmp) => {
+  await writeDirAtomic(options.dir, 'checkpoint', async (tmp) => {
     await writeTensors(join(tmp, 'model'), model.getWeights());
     await writeTensors(
       join(tmp, 'optimizer'),
@@ -99,7 +99,7 @@ export async function restoreResumeCheckpoint(
 }
 
 export async function removeResumeCheckpoint(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  await removeOwnedFolder(dir, 'checkpoint');
 }
 
 /** Tensors as a tfjs weights manifest (`<base>.json`) and their bytes (`<base>.bin`). */

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LettersError, writeDirAtomic, writeFileAtomic } from '../common/index.ts';
+import { readDataFile } from '../data/limits.ts';
 import type { DatasetSource } from '../data/types.ts';
 import type { TrainingHistory } from '../fit/history.ts';
+import { checkModelJson, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from './model-json.ts';
 
 /** Loss and accuracy of a model on one split, as stored in metrics.json. */
 export interface EvaluationMetrics {
@@ -43,7 +45,7 @@ const WEIGHTS_BIN = 'weights.bin';
  */
 export async function saveModel(model: tf.LayersModel, dir: string, extras: ModelExtras = {}): Promise<void> {
   const files = await modelFiles(model);
-  await writeDirAtomic(dir, async (tmp) => {
+  await writeDirAtomic(dir, 'model', async (tmp) => {
     for (const [name, data] of files) await writeFileAtomic(join(tmp, name), data);
     for (const [key, name] of Object.entries(EXTRA_FILES)) {
       const value = extras[key as keyof ModelExtras];
@@ -94,15 +96,16 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   if (!dirStat?.isDirectory()) {
     throw new LettersError(`${dir}: no such model directory; train one with \`letters train --out ${dir}\``);
   }
-  const modelJson = await readJsonFile<tf.io.ModelJSON>(modelPath, 'required');
-  if (typeof modelJson.modelTopology !== 'object' || !Array.isArray(modelJson.weightsManifest)) {
-    throw new LettersError(`${modelPath}: not a tfjs layers model (no modelTopology or weightsManifest); retrain the model`);
-  }
+  const modelJson = checkModelJson(await readJsonFile(modelPath, 'required'), modelPath);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
-    const buffers = await Promise.all(manifest.flatMap((group) => group.paths.map((path) => readWeightsFile(dir, path))));
-    const data = tf.io.CompositeArrayBuffer.join(buffers);
     const expected = specs.reduce((sum, spec) => sum + weightBytes(spec), 0);
+    if (expected > MAX_WEIGHTS_BYTES) {
+      throw new LettersError(`${modelPath}: the weights manifest describes ${expected} bytes, more than the limit of ${MAX_WEIGHTS_BYTES}; not a letters model`);
+    }
+    const buffers = [];
+    for (const path of manifest.flatMap((group) => group.paths)) buffers.push(await readWeightsFile(dir, path, expected));
+    const data = tf.io.CompositeArrayBuffer.join(buffers);
     if (data.byteLength !== expected) {
       const files = manifest.flatMap((group) => group.paths).join(', ');
       throw new LettersError(
@@ -134,12 +137,10 @@ async function readJsonFile<T>(path: string, presence: 'optional'): Promise<T | 
 async function readJsonFile<T>(path: string, presence: 'required' | 'optional'): Promise<T | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = new TextDecoder().decode(await readDataFile(path, MAX_MODEL_JSON_BYTES));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && presence === 'optional') return undefined;
-    throw new LettersError(`${path}: cannot read (${(error as Error).message}); is this a model directory from letters train?`, {
-      cause: error,
-    });
+    if ((error as Error).cause !== undefined && ((error as Error).cause as NodeJS.ErrnoException).code === 'ENOENT' && presence === 'optional') return undefined;
+    throw new LettersError(`${(error as Error).message}; is this a model directory from letters train?`, { cause: error });
   }
   try {
     return JSON.parse(text) as T;
@@ -150,17 +151,17 @@ async function readJsonFile<T>(path: string, presence: 'required' | 'optional'):
   }
 }
 
-async function readWeightsFile(dir: string, path: string): Promise<ArrayBuffer> {
+async function readWeightsFile(dir: string, path: string, maxBytes: number): Promise<ArrayBuffer> {
   // Manifest paths are file names beside model.json; anything else is not a model this toolkit wrote.
   if (path.includes('/') || path.includes('\\') || path.startsWith('.')) {
     throw new LettersError(`${join(dir, MODEL_JSON)}: weights path "${path}" is not a file beside model.json`);
   }
   const file = join(dir, path);
   try {
-    const bytes = await readFile(file);
+    const bytes = await readDataFile(file, maxBytes);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   } catch (error) {
-    throw new LettersError(`${file}: cannot read the weights (${(error as Error).message}); retrain or restore the model`, {
+    throw new LettersError(`${(error as Error).message}; the weights of ${join(dir, MODEL_JSON)} are not readable: retrain or restore the model`, {
       cause: error,
     });
   }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inFile, LettersError } from '../common/index.ts';
 import {
@@ -7,9 +7,11 @@ import {
   readBinaryAlphaDigits,
   toEmnistSize,
 } from '../data/sources/binary-alphadigits.ts';
+import { readDataFile } from '../data/limits.ts';
 import { DATASET_DEFAULTS, hashSplits } from '../data/registry.ts';
 import { stratifiedSplit, subsetImageSet } from '../data/split.ts';
 import type { DatasetSource, DatasetSplits, ImageSet } from '../data/types.ts';
+import { checkSplits } from '../data/validate.ts';
 
 export interface TransferData {
   /** All images: 28x28, ink 255 on 0, labels 1-26 (class 0 unused), the input the EMNIST model expects. */
@@ -40,11 +42,9 @@ export async function loadTransferData(path: string): Promise<TransferData> {
   } else {
     const decode = path.endsWith('.npz') ? decodeBinaryAlphaDigitsNpz : path.endsWith('.mat') ? decodeBinaryAlphaDigitsMat : undefined;
     if (!decode) throw new LettersError(`--data-dir ${path}: unknown format; give the Binary AlphaDigits .npz or .mat file`);
-    const bytes = await readFile(path).catch((error: unknown) => {
-      throw inFile(path, error);
-    });
+    const bytes = await readDataFile(path);
     try {
-      set = toEmnistSize(decode(bytes, path));
+      set = toEmnistSize(await decode(bytes, path));
     } catch (error) {
       throw error instanceof LettersError ? error : inFile(path, error);
     }
@@ -52,6 +52,7 @@ export async function loadTransferData(path: string): Promise<TransferData> {
   }
   const indices = stratifiedSplit(set.labels, DATASET_DEFAULTS.fractions, DATASET_DEFAULTS.seed);
   const sets = { train: subsetImageSet(set, indices.train), validation: subsetImageSet(set, indices.validation), test: subsetImageSet(set, indices.test) };
+  checkSplits(sets, files, { validation: DATASET_DEFAULTS.fractions.validation > 0 });
   const source: DatasetSource = {
     name: 'binaryalphadigits',
     description: `Binary AlphaDigits letters (${files.map((f) => basename(f)).join(', ')}), resized with padding to 28x28`,

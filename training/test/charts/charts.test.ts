@@ -97,6 +97,14 @@ describe('confusionMatrixChart', () => {
     expect(printed).toContain('Known matrix');
   });
 
+  it("draws hostile labels (markup, control characters, a lone surrogate: a model's metadata) as text", async () => {
+    const labels = ['', '<b>&"x', 'B\u0000\u0001', '\ud800C'];
+    const chart = await confusionMatrixChart(labels.map((_, i) => labels.map((_, j) => (i === j ? 3 : 1))), labels, { title: 'T\u0007' });
+    expect(chart.svg).toContain('&lt;b&gt;&amp;');
+    expect(chart.svg).not.toMatch(/[\u0000-\u0008]|\ud800(?![\udc00-\udfff])/);
+    expect(chart.png.length).toBeGreaterThan(0);
+  });
+
   it('rejects a matrix that does not match its labels', async () => {
     await expect(confusionMatrixChart([[1, 2]], ['a', 'b'])).rejects.toThrow(/2x2 matrix/);
   });

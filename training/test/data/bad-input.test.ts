@@ -105,17 +105,17 @@ describe('npz files', () => {
   const images = { dtype: 'u1', shape: [2, 20, 16], data: new Uint8Array(640) } as const;
   const labels = { dtype: 'u1', shape: [2], data: Uint8Array.from([1, 2]) } as const;
 
-  test('a valid file passes (the cases below differ in one thing)', () => {
-    expect(decodeBinaryAlphaDigitsNpz(encodeNpz({ images, labels }), 'ok.npz').count).toBe(2);
+  test('a valid file passes (the cases below differ in one thing)', async () => {
+    expect((await decodeBinaryAlphaDigitsNpz(encodeNpz({ images, labels }), 'ok.npz')).count).toBe(2);
   });
 
-  test('lacking an array', () => {
-    expect(() => decodeBinaryAlphaDigitsNpz(encodeNpz({ images }), 'x.npz')).toThrow(
+  test('lacking an array', async () => {
+    await expect(decodeBinaryAlphaDigitsNpz(encodeNpz({ images }), 'x.npz')).rejects.toThrow(
       /^x\.npz: expected arrays 'images' and 'labels', it has images; is it the Binary AlphaDigits npz\?/,
     );
   });
 
-  test('wrong dtype or shape', () => {
+  test('wrong dtype or shape', async () => {
     const cases = [
       [{ images: { dtype: 'f4', shape: [2, 20, 16], data: new Float32Array(640) }, labels }, /'images' must be uint8 of shape \(N, 20, 16\), found f4 \(2, 20, 16\)/],
       [{ images: { dtype: 'u1', shape: [1, 28, 28], data: new Uint8Array(784) }, labels }, /found u1 \(1, 28, 28\)/],
@@ -123,17 +123,17 @@ describe('npz files', () => {
       [{ images, labels: { dtype: 'i4', shape: [2], data: Int32Array.from([1, 2]) } }, /'labels' must be uint8 .* found i4 \(2\)/],
     ] as const;
     for (const [arrays, message] of cases) {
-      expect(() => decodeBinaryAlphaDigitsNpz(encodeNpz(arrays), 'bad.npz')).toThrow(LettersError);
-      expect(() => decodeBinaryAlphaDigitsNpz(encodeNpz(arrays), 'bad.npz')).toThrow(message);
+      await expect(decodeBinaryAlphaDigitsNpz(encodeNpz(arrays), 'bad.npz')).rejects.toThrow(LettersError);
+      await expect(decodeBinaryAlphaDigitsNpz(encodeNpz(arrays), 'bad.npz')).rejects.toThrow(message);
     }
   });
 
-  test('labels out of range, pixels not 0/1, not a zip at all', () => {
+  test('labels out of range, pixels not 0/1, not a zip at all', async () => {
     const zeroLabel = { dtype: 'u1', shape: [2], data: Uint8Array.from([1, 0]) } as const;
-    expect(() => decodeBinaryAlphaDigitsNpz(encodeNpz({ images, labels: zeroLabel }), 'l.npz')).toThrow(/^l\.npz: label 0 at index 1 is outside 1-26/);
+    await expect(decodeBinaryAlphaDigitsNpz(encodeNpz({ images, labels: zeroLabel }), 'l.npz')).rejects.toThrow(/^l\.npz: label 0 at index 1 is outside 1-26/);
     const grey = { ...images, data: new Uint8Array(640).fill(128) };
-    expect(() => decodeBinaryAlphaDigitsNpz(encodeNpz({ images: grey, labels }), 'g.npz')).toThrow(/^g\.npz: pixel value 128 in image 0/);
-    expect(() => decodeBinaryAlphaDigitsNpz(new Uint8Array(50), 'z.npz')).toThrow(/^z\.npz: not a valid \.npz \(zip\) file/);
+    await expect(decodeBinaryAlphaDigitsNpz(encodeNpz({ images: grey, labels }), 'g.npz')).rejects.toThrow(/^g\.npz: pixel value 128 in image 0/);
+    await expect(decodeBinaryAlphaDigitsNpz(new Uint8Array(50), 'z.npz')).rejects.toThrow(/^z\.npz: not a valid \.npz \(zip\) file/);
   });
 });
 
@@ -153,7 +153,7 @@ describe('zip archives', () => {
     const whole = zipSync({ 'gzip/emnist-letters-train-images-idx3-ubyte.gz': sample('images-idx3') });
     writeFileSync(join(dir, 'gzip.zip'), whole.subarray(0, whole.length - 100));
     const error = await loadError(() => readEmnist(dir, 'letters', 'train'));
-    expect(error.message).toMatch(/gzip\.zip: not a valid zip archive \(no end-of-central-directory record: truncated or not a zip\)/);
+    expect(error.message).toMatch(/gzip\.zip: not a valid zip archive \(End of central directory record signature not found\. Either not a zip file, or file is truncated\.\)/);
   });
 });
 

@@ -115,7 +115,7 @@ describe('synthetic EMNIST Letters', () => {
 
 describe('synthetic Binary AlphaDigits npz', () => {
   test('images uint8 (1014, 20, 16) of 0/1 with ink, labels 1-26 in class order, 39 each', async () => {
-    const arrays = decodeNpz(await readFile(join(fixtures, FIXTURE_FILES.alphaDigits)), 'npz');
+    const arrays = await decodeNpz(await readFile(join(fixtures, FIXTURE_FILES.alphaDigits)), 'npz');
     const images = arrays.get('images');
     const labels = arrays.get('labels');
     expect(images?.dtype).toBe('u1');

@@ -48,9 +48,9 @@ describe('MAT v5 reader', () => {
 });
 
 describe('Binary AlphaDigits from .mat', () => {
-  test('the public .mat and the course .npz give identical arrays', () => {
+  test('the public .mat and the course .npz give identical arrays', async () => {
     const fromMat = decodeBinaryAlphaDigitsMat(readFileSync(realMat), realMat);
-    const fromNpz = decodeBinaryAlphaDigitsNpz(readFileSync(realNpz), realNpz);
+    const fromNpz = await decodeBinaryAlphaDigitsNpz(readFileSync(realNpz), realNpz);
     expect(fromMat.count).toBe(26 * 39);
     expect([fromMat.height, fromMat.width, fromMat.numClasses]).toEqual([20, 16, 27]);
     expect(Buffer.from(fromMat.images).equals(fromNpz.images)).toBe(true);

@@ -109,16 +109,16 @@ describe('npz', () => {
   const deflated =
     'UEsDBC0AAAAIAAAAIQAyr6e1//////////8KABQAaW1hZ2VzLm5weQEAEACIAAAAAAAAAEoAAAAAAAAAm+wX6hsQychQxlCtnpJanFykbqWgXlNqqK6joJ6WX1RSlJgXn1+UkgoSd0vMKU4FihdnJBakAvkaRjoKIKSpo1CrQB7gYmCEQABQSwMELQAAAAgAAAAhADSaCUz//////////woAFABsYWJlbHMubnB5AQAQAIIAAAAAAAAARgAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBeU2qorqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RpGOpo6CrUKFAAuRikAUEsBAi0DLQAAAAgAAAAhADKvp7VKAAAAiAAAAAoAAAAAAAAAAAAAAIABAAAAAGltYWdlcy5ucHlQSwECLQMtAAAACAAAACEANJoJTEYAAACCAAAACgAAAAAAAAAAAAAAgAGGAAAAbGFiZWxzLm5weVBLBQYAAAAAAgACAHAAAAAIAQAAAAA=';
 
-  test('reads np.savez (stored) and np.savez_compressed (deflated) files', () => {
+  test('reads np.savez (stored) and np.savez_compressed (deflated) files', async () => {
     for (const file of [stored, deflated]) {
-      const arrays = decodeNpz(bytes(file), 'x.npz');
+      const arrays = await decodeNpz(bytes(file), 'x.npz');
       expect([...arrays.keys()]).toEqual(['images', 'labels']);
       expect(arrays.get('images')).toEqual({ dtype: 'u1', shape: [2, 2, 2], data: Uint8Array.from([0, 1, 0, 1, 0, 1, 0, 1]) });
       expect(Array.from(arrays.get('labels')!.data)).toEqual([1, 26]);
     }
   });
 
-  test('writes stored or deflated archives that read back', () => {
+  test('writes stored or deflated archives that read back', async () => {
     const arrays = {
       images: { dtype: 'u1', shape: [50, 20, 16], data: new Uint8Array(50 * 320).fill(1) },
       labels: { dtype: 'u1', shape: [50], data: new Uint8Array(50).fill(3) },
@@ -126,7 +126,7 @@ describe('npz', () => {
     const plain = encodeNpz(arrays);
     const small = encodeNpz(arrays, { compress: true });
     expect(small.length).toBeLessThan(plain.length / 10);
-    for (const file of [plain, small]) expect(Object.fromEntries(decodeNpz(file, 'x.npz'))).toEqual(arrays);
+    for (const file of [plain, small]) expect(Object.fromEntries(await decodeNpz(file, 'x.npz'))).toEqual(arrays);
   });
 });
 
@@ -180,7 +180,7 @@ describe('zip on disk', () => {
     writeFileSync(path, damaged);
     await withZip(path, async (zip) => {
       expect(await zip.read('gzip/a.gz')).toEqual(members['gzip/a.gz']);
-      await expect(zip.read('gzip/b.txt')).rejects.toThrow(/damaged\.zip \(member gzip\/b\.txt\).*(inflate|CRC)/);
+      await expect(zip.read('gzip/b.txt')).rejects.toThrow(/damaged\.zip \(member gzip\/b\.txt\): not a valid zip member \(invalid code lengths set\)/);
     });
   });
 

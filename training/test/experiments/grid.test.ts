@@ -5,7 +5,7 @@ import { tempDir } from '../../../test-support/temp-dir.ts';
 import { LettersError } from '../../src/common/index.ts';
 import { DEFAULT_GRID_FILE, parseGrid, readExperimentFile, readGrid } from '../../src/experiments/grid.ts';
 import { PRESETS } from '../../src/experiments/presets.ts';
-import { describeChanges } from '../../src/experiments/tune.ts';
+import { describeChanges } from '../../src/experiments/tune-summary.ts';
 
 let root: string;
 beforeAll(() => {
@@ -54,10 +54,27 @@ describe('grid files', () => {
     await expect(readGrid(join(root, 'missing.json'))).rejects.toThrow(`${join(root, 'missing.json')}: cannot read the grid file (ENOENT)`);
   });
 
-  it('ships a default grid that varies each technique in isolation, plus the combined tuned model', async () => {
+  it('trains every variant to convergence over the seeds: the grid patience and maximum, unless a variant stops early its own way', () => {
+    const grid = parseGrid(
+      { seeds: 4, convergence: { patience: 2, maxEpochs: 12 }, variants: [{ name: 'es', earlyStopping: { patience: 5, restoreBestWeights: true } }] },
+      'g.json',
+    );
+    expect(grid.seeds).toBe(4);
+    expect(grid.variants.map((v) => [v.epochs, v.earlyStopping])).toEqual([
+      [12, { patience: 2, restoreBestWeights: false }],
+      [12, { patience: 5, restoreBestWeights: true }],
+    ]);
+    expect(parseGrid({ variants: [{ name: 'x' }] }, 'g.json').seeds).toBe(3);
+    expectError(() => parseGrid({ variants: [{ name: 'combined' }] }, 'g.json'), 'g.json: "combined" names the variant tuning adds');
+    expectError(() => parseGrid({ convergence: { patience: 0, maxEpochs: 3 }, variants: [{ name: 'x' }] }, 'g.json'), 'g.json: convergence.patience: ');
+  });
+
+  it('ships a default grid that varies each technique in isolation, to convergence over at least 3 seeds', async () => {
     const grid = await readGrid(DEFAULT_GRID_FILE);
+    expect(grid.seeds).toBeGreaterThanOrEqual(3);
+    expect(grid.convergence).toBeDefined();
     const baseline = grid.variants[0];
-    const isolated = grid.variants.filter((v) => v.name !== 'tuned' && v.name !== 'baseline');
+    const isolated = grid.variants.filter((v) => v.name !== 'baseline');
     const changed = new Set(isolated.flatMap((v) => describeChanges(v, baseline).split(', ').map((c) => c.split(':')[0])));
     for (const technique of [
       'initializer',
@@ -76,7 +93,6 @@ describe('grid files', () => {
     ]) {
       expect(changed, technique).toContain(technique);
     }
-    expect(grid.variants.map((v) => v.name)).toContain('tuned');
   });
 });
 

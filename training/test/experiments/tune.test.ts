@@ -5,10 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import type { DatasetSplits } from '../../src/data/types.ts';
 import { createTrainStep } from '../../src/engine/index.ts';
-import { parseGrid } from '../../src/experiments/grid.ts';
+import { loadDataset } from '../../src/data/registry.ts';
+import { COMBINED, parseGrid } from '../../src/experiments/grid.ts';
 import { PRESETS } from '../../src/experiments/presets.ts';
-import { runExperiment } from '../../src/experiments/run.ts';
-import { tune } from '../../src/experiments/tune.ts';
+import { runExperiment, type ExperimentResult } from '../../src/experiments/run.ts';
+import { combineVariants, convergedEpoch, helpfulVariants, type TuneRow } from '../../src/experiments/tune-summary.ts';
+import { tune, type GridRun } from '../../src/experiments/tune.ts';
 import { loadModel, readModelExtras } from '../../src/models/index.ts';
 import { syntheticSet } from '../fit/synthetic.ts';
 
@@ -32,13 +34,24 @@ describe('runExperiment', () => {
     const result = await runExperiment(small, { data, outDir: dir, seed: 1, createTrainStep, evaluateTest: true, quiet: true });
     expect(result.epochs).toBe(2);
     expect(result.test?.count).toBe(60);
-    expect((await readdir(root)).sort()).toEqual(['small']);
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'dataset.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect((await readdir(root)).sort()).toContain('small');
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'config.json', 'dataset.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
     const extras = await readModelExtras(dir);
     expect(extras.metrics).toEqual(result.test);
     expect(extras.config).toEqual(small);
     expect(extras.dataset).toEqual(data.source);
     expect((await loadModel(dir)).outputs[0].shape).toEqual([null, 5]);
+  });
+
+  it('trains the same weights from the same seed, with dropout and augmentation on, and other weights from another seed', async () => {
+    const noisy = { ...small, dropout: { conv: 0, dense: 0.5 }, augmentation: { rotation: 10, shift: 0.1, zoom: 0.1, shear: 5 } };
+    const weights = async (name: string, seed: number) => {
+      await runExperiment(noisy, { data, outDir: join(root, name), seed, createTrainStep, evaluateTest: false, quiet: true });
+      return readFile(join(root, name, 'weights.bin'));
+    };
+    const [a, b, c] = [await weights('seeded-a', 5), await weights('seeded-b', 5), await weights('seeded-c', 6)];
+    expect(b.equals(a)).toBe(true);
+    expect(c.equals(a)).toBe(false);
   });
 
   it('refuses a config whose class count differs from the dataset, before training', async () => {
@@ -51,57 +64,104 @@ describe('runExperiment', () => {
 });
 
 describe('tune', () => {
-  const grid = parseGrid(
-    {
-      base: 'dense',
-      settings: { denseUnits: [16], batchSize: 32 },
-      variants: [{ name: 'adam', optimizer: 'adam' }, { name: 'tiny', denseUnits: [2] }, { name: 'baseline' }],
-    },
-    'test-grid',
-  );
-
-  it('ranks variants by validation accuracy against the baseline, saves the best, and skips finished variants on rerun', async () => {
+  it('trains every variant over the seeds to convergence; the table recomputes from the runs; a rerun reuses them', async () => {
+    const letters = await loadDataset('fixtures', { limit: 300 });
+    const grid = parseGrid(
+      {
+        base: 'dense',
+        seeds: 2,
+        convergence: { patience: 1, maxEpochs: 3 },
+        settings: { denseUnits: [16], batchSize: 32 },
+        variants: [{ name: 'adam', optimizer: 'adam' }, { name: 'tiny', denseUnits: [2] }, { name: 'dropout', dropout: { conv: 0, dense: 0.3 } }],
+      },
+      'test-grid',
+    );
     const outDir = join(root, 'tune');
     const seen: string[] = [];
     const options = {
       grid,
       gridFile: 'test-grid',
-      data,
+      data: letters,
       outDir,
       seed: 4,
-      budget: { epochs: 2 },
       createTrainStep,
       quiet: true,
-      onVariant: (name: string, _i: number, _n: number, skipped: boolean) => void seen.push(`${name}${skipped ? ' skipped' : ''}`),
+      onRun: (run: GridRun, _i: number, _n: number, skipped: boolean) => void seen.push(`${run.variant}/${run.seed}${skipped ? ' reused' : ''}`),
     };
     const report = await tune(options);
-    expect(seen).toEqual(['baseline', 'adam', 'tiny']);
-    expect(report.rows.map((r) => r.rank)).toEqual([1, 2, 3]);
-    const accuracies = report.rows.map((r) => r.valAccuracy);
-    expect(accuracies).toEqual([...accuracies].sort((a, b) => b - a));
-    const baseline = report.rows.find((r) => r.name === 'baseline')!;
-    expect(baseline.deltaAccuracyPoints).toBe(0);
-    expect(baseline.changes).toBe('-');
+    expect(seen.slice(0, 8)).toEqual(['baseline/4', 'baseline/5', 'adam/4', 'adam/5', 'tiny/4', 'tiny/5', 'dropout/4', 'dropout/5']);
+    expect(report.seeds).toEqual([4, 5]);
+    expect(report.budget).toBe('2 seeds per variant, each to convergence (patience 1, at most 3 epochs)');
+
+    // Every figure of the table, recomputed here from the runs' own result files.
+    const runResult = async (variant: string, seed: number): Promise<ExperimentResult> =>
+      (JSON.parse(await readFile(join(outDir, 'variants', variant, `seed-${seed}`, 'result.json'), 'utf8')) as { result: ExperimentResult }).result;
+    const t975 = 12.706205; // two seeds: 1 degree of freedom
+    const stats = (xs: number[]) => {
+      const m = (xs[0]! + xs[1]!) / 2;
+      const sd = Math.abs(xs[0]! - xs[1]!) / Math.SQRT2;
+      return { m, sd, half: (t975 * sd) / Math.SQRT2 };
+    };
+    const accuracy = async (variant: string, split: 'validation' | 'test') =>
+      Promise.all([4, 5].map(async (seed) => (await runResult(variant, seed))[split]!.accuracy));
+    for (const row of report.rows.filter((r) => r.name !== COMBINED)) {
+      for (const split of ['validation', 'test'] as const) {
+        const own = stats(await accuracy(row.name, split));
+        expect(row[split].mean).toBeCloseTo(own.m, 12);
+        expect(row[split].sd).toBeCloseTo(own.sd, 12);
+        const baseline = await accuracy('baseline', split);
+        const diff = stats((await accuracy(row.name, split)).map((x, i) => 100 * (x - baseline[i]!)));
+        const interval = split === 'validation' ? row.validationDifference : row.testDifference;
+        expect(interval.mean).toBeCloseTo(diff.m, 10);
+        if (row.name === 'baseline') continue;
+        expect(interval.low).toBeCloseTo(diff.m - diff.half, 4);
+        expect(interval.high).toBeCloseTo(diff.m + diff.half, 4);
+      }
+      const runs = await Promise.all([4, 5].map((seed) => runResult(row.name, seed)));
+      expect(row.epochs).toBeCloseTo((runs[0]!.epochs + runs[1]!.epochs) / 2, 12);
+      expect(runs.every((r) => r.epochs <= 3 && r.test !== undefined)).toBe(true);
+      // Converged: the epoch with the lowest validation loss, the run stopping one epoch (the patience) later or at the cap.
+      for (const r of runs) expect(r.epochs === 3 || r.epochs === convergedEpoch(r) + 1).toBe(true);
+    }
+    expect(report.rows.map((r) => r.validation.mean)).toEqual([...report.rows.map((r) => r.validation.mean)].sort((a, b) => b - a));
     expect(report.rows.find((r) => r.name === 'tiny')!.changes).toBe('denseUnits: 2');
-    expect(report.rows.every((r) => r.epochs === 2)).toBe(true);
-    expect(report.budget).toBe('2 epochs per variant');
-    expect(report.best.name).toBe(report.rows[0].name);
+    expect(report.effects[0]).toContain('seeds 4, 5');
+    expect(report.effects.some((line) => line.startsWith('On validation accuracy: '))).toBe(true);
     expect((await readModelExtras(report.best.dir)).metrics?.split).toBe('test');
 
     const markdown = await readFile(join(outDir, 'results.md'), 'utf8');
-    expect(markdown).toContain('Budget: **2 epochs per variant**');
     expect(markdown).toContain('Synthetic data');
-    expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8')).rows).toHaveLength(3);
-    expect(await readdir(outDir)).toEqual(expect.arrayContaining(['curves.png', 'best', 'variants']));
+    expect(markdown).toContain('Val vs baseline, pts [95% CI]');
+    expect(await readdir(outDir)).toEqual(expect.arrayContaining(['effects.png', 'curves.png', 'best', 'variants']));
 
     seen.length = 0;
     const again = await tune(options);
-    expect(seen).toEqual(['baseline skipped', 'adam skipped', 'tiny skipped']);
+    expect(seen.every((line) => line.endsWith(' reused'))).toBe(true);
     expect(again.rows).toEqual(report.rows);
+  });
+});
 
-    // A different budget is a different experiment: nothing is skipped.
-    seen.length = 0;
-    await tune({ ...options, budget: { epochs: 1 } });
-    expect(seen).toEqual(['baseline', 'adam', 'tiny']);
+describe('combining what helped', () => {
+  const baseline = { ...PRESETS.convnet, name: 'baseline' };
+  const interval = (mean: number, low: number, high: number) => ({ n: 3, mean, sd: 1, low, high });
+  const row = (name: string, validation: number, low: number, high: number) =>
+    ({ name, validation: interval(validation, 0, 0), validationDifference: interval((low + high) / 2, low, high) }) as TuneRow;
+
+  it('keeps only variants whose validation interval lies above zero, and merges their changes (the better one wins a shared setting)', () => {
+    const rows = [row('elu', 0.93, 0.1, 0.5), row('selu', 0.92, 0.05, 0.3), row('adam', 0.91, 0.2, 0.9), row('l2', 0.95, -0.1, 0.8), row('baseline', 0.9, 0, 0)];
+    const helpful = helpfulVariants(rows);
+    expect(helpful.map((r) => r.name)).toEqual(['elu', 'selu', 'adam']);
+    const configs = new Map([
+      ['elu', { ...baseline, name: 'elu', activation: 'elu' as const }],
+      ['selu', { ...baseline, name: 'selu', activation: 'selu' as const, initializer: 'leCunNormal' as const }],
+      ['adam', { ...baseline, name: 'adam', optimizer: 'adam' as const }],
+    ]);
+    expect(combineVariants(baseline, helpful, configs)).toEqual({
+      ...baseline,
+      name: COMBINED,
+      activation: 'elu',
+      initializer: 'leCunNormal',
+      optimizer: 'adam',
+    });
   });
 });

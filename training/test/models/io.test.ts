@@ -30,7 +30,7 @@ describe('saveModel / loadModel', () => {
       metrics: { split: 'test', count: 10, loss: 0.3, accuracy: 0.9 },
     };
     const { dir, model } = await savedModel('round-trip', extras);
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'config.json', 'history.json', 'metrics.json', 'model.json', 'weights.bin']);
     const loaded = await loadModel(dir);
     const x = input();
     expect((loaded.predict(x) as tf.Tensor).arraySync()).toEqual((model.predict(x) as tf.Tensor).arraySync());
@@ -53,7 +53,7 @@ describe('saveModel / loadModel', () => {
   it('replaces an existing model directory as a whole', async () => {
     const { dir } = await savedModel('replace', { metrics: { split: 'test', count: 1, loss: 1, accuracy: 1 } });
     await saveModel(buildModel(config, { numClasses: 27, seed: 6 }), dir);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['.letters-output.json', 'model.json', 'weights.bin']);
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
@@ -78,6 +78,25 @@ describe('saveModel / loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(LettersError);
     await expect(loadModel(dir)).rejects.toThrow(`${weights}: 100 bytes`);
     await rm(weights);
-    await expect(loadModel(dir)).rejects.toThrow(`${weights}: cannot read the weights`);
+    await expect(loadModel(dir)).rejects.toThrow(`${weights}: cannot read (no such file); the weights of ${join(dir, 'model.json')} are not readable`);
+  });
+
+  it('validates model.json before tfjs sees it: its format, layer sizes, the weights manifest', async () => {
+    const { dir } = await savedModel('hostile-json');
+    const path = join(dir, 'model.json');
+    const original = JSON.parse(await readFile(path, 'utf8')) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; weightsManifest: { weights: { shape: number[] }[] }[] };
+    const cases: [(json: typeof original) => unknown, string][] = [
+      [() => ({ weightsManifest: [] }), `${path}: modelTopology: Invalid input`],
+      [(json) => ({ ...json, weightsManifest: 'x' }), `${path}: weightsManifest: Invalid input`],
+      [(json) => { json.weightsManifest[0]!.weights[0]!.shape = [-1, 3]; return json; }, `${path}: weightsManifest[0].weights[0].shape[0]: Too small`],
+      [(json) => { json.weightsManifest[0]!.weights[0]!.shape = [2 ** 30, 16]; return json; }, 'bytes, more than the limit of'],
+      [(json) => { json.modelTopology.config.layers.find((l) => 'units' in l.config)!.config.units = 1e9; return json; }, 'units is 1000000000; layer sizes must be integers from 1 to 8192'],
+    ];
+    for (const [change, message] of cases) {
+      await writeFile(path, JSON.stringify(change(structuredClone(original))));
+      const error = await loadModel(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LettersError);
+      expect((error as Error).message).toContain(message);
+    }
   });
 });

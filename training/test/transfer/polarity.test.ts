@@ -33,7 +33,7 @@ function polarity(set: ImageSet): { mean: number; rimInk: number } {
 
 describe('input polarity: Binary AlphaDigits ink 1 on 0 is EMNIST white on black once scaled', () => {
   it('keeps the file\'s ink as the high value: pixel 1 becomes 255, pixel 0 stays 0', async () => {
-    const raw = decodeNpz(await readFile(npz), npz).get('images')!;
+    const raw = (await decodeNpz(await readFile(npz), npz)).get('images')!;
     const { set } = await loadTransferData(npz);
     // Resize-with-pad of 20x16 to 28x28 (bilinear, half-pixel centres) gives 28x22 with 2 columns
     // of padding on the left: an output pixel whose four source neighbours agree keeps their value.

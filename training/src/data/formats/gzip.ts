@@ -1,5 +1,4 @@
-import { gunzipSync } from 'node:zlib';
-import { LettersError } from '../../common/index.ts';
+import { inflateBounded } from '../limits.ts';
 
 /** True when `bytes` start with the gzip magic number (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -9,18 +8,10 @@ export function isGzip(bytes: Uint8Array): boolean {
 /**
  * Decompresses gzip data, or returns `bytes` unchanged when they are not gzip, so readers accept
  * both `x.gz` and the raw file. node:zlib is native: ~0.3 s for the 91 MB ByClass test images.
+ * `declaredSize` reads the decoded size from the first decoded bytes (a format's header): the output
+ * is capped at it, and at the hard limit (limits.ts), so a decompression bomb is refused early.
  */
-export function gunzipIfNeeded(bytes: Uint8Array, file: string): Uint8Array {
+export function gunzipIfNeeded(bytes: Uint8Array, file: string, declaredSize?: (prefix: Uint8Array) => number | undefined): Uint8Array {
   if (!isGzip(bytes)) return bytes;
-  try {
-    const out = gunzipSync(bytes);
-    // A plain Uint8Array view, not a Buffer, so callers see one type whether or not the input was gzip.
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LettersError(
-      `${file}: corrupt or truncated gzip data (${reason}); download the file again (letters data fetch)`,
-      { cause: error },
-    );
-  }
+  return inflateBounded(bytes, 'gzip', { source: file, what: 'gzip data', declaredSize, remedy: 'download the file again (letters data fetch)' });
 }

@@ -8,6 +8,8 @@ import { LettersError } from '../../common/index.ts';
 import { gunzipIfNeeded } from './gzip.ts';
 
 const UNSIGNED_BYTE = 0x08;
+/** Bytes per element of each IDX element type (only unsigned bytes are decoded). */
+const ELEMENT_BYTES: Readonly<Record<number, number>> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
 
 /** An IDX tensor: its dimensions and row-major elements. */
 export interface IdxArray {
@@ -33,7 +35,7 @@ export interface IdxImageOptions {
 
 /** Decodes IDX bytes (gzip or raw), validating the magic number, the element type and the length. */
 export function decodeIdx(bytes: Uint8Array, file: string): IdxArray {
-  const raw = gunzipIfNeeded(bytes, file);
+  const raw = gunzipIfNeeded(bytes, file, idxFileSize);
   if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) {
     throw new LettersError(`${file}: not an IDX file (bad magic number ${hexMagic(raw)}); expected MNIST/EMNIST idx data`);
   }
@@ -119,6 +121,18 @@ export function transposeImages(data: Uint8Array, count: number, height: number,
     }
   }
   return out;
+}
+
+/** The size of a whole IDX file as its header declares it (16 + n x rows x cols for images), if the header is there. */
+function idxFileSize(prefix: Uint8Array): number | undefined {
+  if (prefix.length < 4 || prefix[0] !== 0 || prefix[1] !== 0) return undefined;
+  const headerLength = 4 + 4 * prefix[3]!;
+  if (prefix.length < headerLength) return undefined;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  let size = 1;
+  for (let i = 0; i < prefix[3]!; i++) size *= view.getUint32(4 + 4 * i, false);
+  // Elements other than bytes are refused later; the cap only has to be an upper bound.
+  return headerLength + size * Math.max(1, ELEMENT_BYTES[prefix[2]!] ?? 1);
 }
 
 function hexMagic(raw: Uint8Array): string {

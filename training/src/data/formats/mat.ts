@@ -5,8 +5,8 @@
  * arrays, cell arrays and char arrays are decoded; structs, objects and sparse arrays are reported
  * as `other`. v4 files and v7.3 (HDF5) files are rejected with a clear message.
  */
-import { inflateSync } from 'node:zlib';
 import { LettersError } from '../../common/index.ts';
+import { DATA_LIMITS, inflateBounded } from '../limits.ts';
 
 export type MatValue =
   /** Real part as float64, column-major (MATLAB order); `class` is the MATLAB class, e.g. 'uint8', 'double', 'logical'. */
@@ -65,7 +65,8 @@ class Reader {
     if (at + 8 > this.view.byteLength) this.fail(`element tag at byte ${at} runs past the end`);
     const first = this.view.getUint32(at, this.littleEndian);
     if (first >>> 16 !== 0) {
-      // Small data element: type and length share the first word, data is in the second.
+      // Small data element: type and length share the first word, data (at most 4 bytes) is in the second.
+      if (first >>> 16 > 4) this.fail(`small element at byte ${at} claims ${first >>> 16} bytes`);
       return { type: first & 0xffff, start: at + 4, length: first >>> 16, next: at + 8 };
     }
     const length = this.view.getUint32(at + 4, this.littleEndian);
@@ -101,24 +102,29 @@ class Reader {
   }
 
   /** Parses the payload of an miMATRIX element; returns its name and value. */
-  matrix(element: Element, wanted?: (name: string) => boolean): { name: string; value: MatValue } | undefined {
+  matrix(element: Element, wanted?: (name: string) => boolean, depth = 0): { name: string; value: MatValue } | undefined {
     if (element.length === 0) return { name: '', value: { kind: 'numeric', class: 'double', dims: [0, 0], data: new Float64Array() } };
+    if (depth > DATA_LIMITS.maxMatDepth) this.fail(`cell arrays nested deeper than ${DATA_LIMITS.maxMatDepth} levels`);
     const flagsElement = this.element(element.start);
+    if (flagsElement.length < 4) this.fail(`array flags at byte ${element.start} are ${flagsElement.length} bytes`);
     const flags = this.view.getUint32(flagsElement.start, this.littleEndian);
     const classCode = flags & 0xff;
     const dimsElement = this.element(flagsElement.next);
     const dims = Array.from(this.numbers(dimsElement));
+    if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) this.fail(`array dimensions [${dims.join(', ')}] at byte ${dimsElement.start}`);
     const nameElement = this.element(dimsElement.next);
     const name = new TextDecoder().decode(new Uint8Array(this.view.buffer, this.view.byteOffset + nameElement.start, nameElement.length));
     if (wanted && !wanted(name)) return undefined;
     const count = dims.reduce((a, b) => a * b, 1);
     let at = nameElement.next;
     if (classCode === 1) {
+      // Each cell takes an 8-byte tag at least: a count the bytes cannot hold is corrupt, not a long loop.
+      if (count * 8 > this.view.byteLength - at) this.fail(`${name} claims ${count} cells in ${this.view.byteLength - at} bytes`);
       const cells: MatValue[] = [];
       for (let i = 0; i < count; i++) {
         const cell = this.element(at);
         if (cell.type !== MiType.Matrix) this.fail(`cell ${i} of ${name} is not a matrix element`);
-        cells.push(this.matrix(cell)!.value);
+        cells.push(this.matrix(cell, undefined, depth + 1)!.value);
         at = cell.next;
       }
       return { name, value: { kind: 'cell', dims, cells } };
@@ -126,7 +132,8 @@ class Reader {
     if (classCode === 4) {
       const chars = this.element(at);
       const codes = this.numbers(chars);
-      const text = chars.type === MiType.Utf8 ? new TextDecoder().decode(Uint8Array.from(codes)) : String.fromCharCode(...codes);
+      // Not String.fromCharCode(...codes): a long text would overflow the call stack.
+      const text = chars.type === MiType.Utf8 ? new TextDecoder().decode(Uint8Array.from(codes)) : Array.from(codes, (code) => String.fromCharCode(code)).join('');
       return { name, value: { kind: 'char', dims, text } };
     }
     const className = CLASS_NAMES[classCode] ?? `class ${classCode}`;
@@ -143,6 +150,16 @@ class Reader {
  * names are read.
  */
 export function decodeMat(bytes: Uint8Array, file: string, options: { only?: readonly string[] } = {}): Map<string, MatValue> {
+  try {
+    return decodeVariables(bytes, file, options.only);
+  } catch (error) {
+    // Every offset is checked, but a reader of hostile bytes keeps a net: a RangeError is a corrupt file too.
+    if (error instanceof LettersError) throw error;
+    throw new LettersError(`${file}: corrupt MAT-file (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function decodeVariables(bytes: Uint8Array, file: string, only: readonly string[] | undefined): Map<string, MatValue> {
   const text = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
   if (bytes.length < 128 || !text.startsWith('MATLAB')) {
     throw new LettersError(`${file}: not a MAT v5 file (no "MATLAB 5.0 MAT-file" header); save it in MATLAB with -v7 or with scipy.io.savemat`);
@@ -155,7 +172,7 @@ export function decodeMat(bytes: Uint8Array, file: string, options: { only?: rea
   if (version !== 0x0100) {
     throw new LettersError(`${file}: MAT-file version 0x${version.toString(16)} is not supported (v7.3/HDF5?); save it with -v7 or scipy.io.savemat`);
   }
-  const wanted = options.only ? (name: string) => options.only!.includes(name) : undefined;
+  const wanted = only ? (name: string) => only.includes(name) : undefined;
   const top = new Reader(view, littleEndian, file);
   const variables = new Map<string, MatValue>();
   for (let at = 128; at < bytes.length; ) {
@@ -164,12 +181,11 @@ export function decodeMat(bytes: Uint8Array, file: string, options: { only?: rea
     let reader = top;
     let matrix = element;
     if (element.type === MiType.Compressed) {
-      let inflated: Uint8Array;
-      try {
-        inflated = inflateSync(bytes.subarray(element.start, element.start + element.length));
-      } catch (error) {
-        throw new LettersError(`${file}: corrupt compressed MAT-file element (${(error as Error).message})`, { cause: error });
-      }
+      const inflated = inflateBounded(bytes.subarray(element.start, element.start + element.length), 'zlib', {
+        source: file,
+        what: `compressed MAT-file element at byte ${element.start - 8}`,
+        declaredSize: (prefix) => matElementSize(prefix, littleEndian),
+      });
       reader = new Reader(new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength), littleEndian, file);
       matrix = reader.element(0);
     }
@@ -178,4 +194,13 @@ export function decodeMat(bytes: Uint8Array, file: string, options: { only?: rea
     if (parsed) variables.set(parsed.name, parsed.value);
   }
   return variables;
+}
+
+/** The size of the one element a compressed element holds, from its tag (8 bytes plus the length it declares). */
+function matElementSize(prefix: Uint8Array, littleEndian: boolean): number | undefined {
+  if (prefix.length < 8) return undefined;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const first = view.getUint32(0, littleEndian);
+  // Rounded up to the 8-byte padding elements carry, in case a writer includes it.
+  return first >>> 16 !== 0 ? 8 : 8 + Math.ceil(view.getUint32(4, littleEndian) / 8) * 8;
 }

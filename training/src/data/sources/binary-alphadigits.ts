@@ -5,11 +5,11 @@
  * `binaryalphadigs.mat` (`dat`, a 36x39 cell whose rows 10-35 are A-Z). Both decode to the same
  * 20x16 set; `toEmnistSize` then resizes it with padding to EMNIST's 28x28.
  */
-import { readFile } from 'node:fs/promises';
 import { DataNotFoundError, LettersError } from '../../common/index.ts';
 import { findFile, orList, searchDirs } from '../data-dir.ts';
 import { decodeMat, type MatValue } from '../formats/mat.ts';
 import { decodeNpz } from '../formats/npz.ts';
+import { readDataFile } from '../limits.ts';
 import { resizeImageSetWithPad } from '../resize.ts';
 import type { ImageSet } from '../types.ts';
 import { LETTER_CLASS_NAMES, type LoadedSet } from './emnist.ts';
@@ -24,8 +24,8 @@ const FIRST_LETTER_ROW = 10;
 const LETTERS = 26;
 
 /** Decodes `binaryalphadigits.npz` into a 20x16 set with ink 255 and Letters labels 1-26. */
-export function decodeBinaryAlphaDigitsNpz(bytes: Uint8Array, file: string): ImageSet {
-  const arrays = decodeNpz(bytes, file);
+export async function decodeBinaryAlphaDigitsNpz(bytes: Uint8Array, file: string): Promise<ImageSet> {
+  const arrays = await decodeNpz(bytes, file);
   const images = arrays.get('images');
   const labels = arrays.get('labels');
   const present = `it has ${[...arrays.keys()].join(', ') || 'no arrays'}`;
@@ -93,8 +93,8 @@ export async function readBinaryAlphaDigits(dataDir: string, format?: BinaryAlph
         'download binaryalphadigs.mat from https://cs.nyu.edu/~roweis/data.html into one of them, or point --data-dir at its folder',
     );
   }
-  const bytes = await readFile(path);
-  const set = path.endsWith('.mat') ? decodeBinaryAlphaDigitsMat(bytes, path) : decodeBinaryAlphaDigitsNpz(bytes, path);
+  const bytes = await readDataFile(path);
+  const set = path.endsWith('.mat') ? decodeBinaryAlphaDigitsMat(bytes, path) : await decodeBinaryAlphaDigitsNpz(bytes, path);
   return { set: toEmnistSize(set), files: [path] };
 }
 

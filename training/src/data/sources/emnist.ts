@@ -3,12 +3,12 @@
  * MNIST in their official IDX files, read from a folder of `.gz` (or gunzipped) files or straight
  * from the official `gzip.zip`. Images come out upright, ink 255 on 0.
  */
-import { readFile } from 'node:fs/promises';
 import { LETTER_CLASS_NAMES } from '@letters/contract';
 import { DataNotFoundError, LettersError } from '../../common/index.ts';
 import { findFile, orList, searchDirs } from '../data-dir.ts';
 import { decodeIdxImages, decodeIdxLabels } from '../formats/idx.ts';
 import { withZip } from '../formats/zip.ts';
+import { readDataFile } from '../limits.ts';
 import { subsetImageSet } from '../split.ts';
 import type { ImageSet } from '../types.ts';
 
@@ -91,16 +91,9 @@ export async function readIdxPairFiles(
   classNames: readonly string[],
   options: { transposed?: boolean } = {},
 ): Promise<LoadedSet> {
-  const [images, labels] = await Promise.all([readFileOrFail(imagesPath), readFileOrFail(labelsPath)]);
+  const [images, labels] = await Promise.all([readDataFile(imagesPath), readDataFile(labelsPath)]);
   const set = decodeIdxPair({ images, labels, imagesName: imagesPath, labelsName: labelsPath }, classNames, options);
   return { set, files: [imagesPath, labelsPath] };
-}
-
-async function readFileOrFail(path: string): Promise<Uint8Array> {
-  const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new LettersError(`${path}: cannot read (${error.code ?? error.message})`, { cause: error });
-  });
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 interface PairLocation {

@@ -3,10 +3,10 @@
  * A-Z in the EMNIST Letters IDX format (transposed, labels 1-26), read like the real files.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LettersError } from '../../common/index.ts';
 import { FIXTURE_FILES } from '../fixtures/layout.ts';
+import { readDataFile } from '../limits.ts';
 import type { ImageSet } from '../types.ts';
 import { decodeBinaryAlphaDigitsNpz, toEmnistSize } from './binary-alphadigits.ts';
 import { LETTER_CLASS_NAMES, readIdxPairFiles, type LoadedSet } from './emnist.ts';
@@ -28,5 +28,5 @@ export async function readFixtures(fixturesDir: string): Promise<{ train: ImageS
 /** Reads the fixtures' Binary AlphaDigits-style letters (npz, 20x16), resized to 28x28 like the real ones. */
 export async function readFixtureAlphaDigits(fixturesDir: string): Promise<LoadedSet> {
   const path = fixturePath(fixturesDir, FIXTURE_FILES.alphaDigits);
-  return { set: toEmnistSize(decodeBinaryAlphaDigitsNpz(await readFile(path), path)), files: [path] };
+  return { set: toEmnistSize(await decodeBinaryAlphaDigitsNpz(await readDataFile(path), path)), files: [path] };
 }

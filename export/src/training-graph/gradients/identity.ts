@@ -1,0 +1,3 @@
+import type { GradientRule } from './context.ts';
+
+export const identity: GradientRule = (_g, _node, [dy]) => [dy];
