@@ -65,9 +65,12 @@ describe('Ctrl-C and kill -9 leave no temporaries once the next run of the comma
     const out = join(dir, 'model.onnx');
     const args = ['export', modelDir, '-o', out];
     const code = await interrupted(args, dir, 'SIGINT');
-    expect([SIGNAL_EXIT_CODES.SIGINT, 0]).toContain(code);
+    // The export's temporary lives for milliseconds: the signal may land while the finished process
+    // exits (no handlers left, so it ends by the signal); then the file is complete, never partial.
+    const finished = code === 0 || (code === 'SIGINT' && existsSync(out));
+    if (!finished) expect(code).toBe(SIGNAL_EXIT_CODES.SIGINT);
     expect(await temporaries(dir)).toEqual([]);
-    expect(existsSync(out)).toBe(code === 0);
+    expect(existsSync(out)).toBe(finished);
     await interrupted(args, dir, 'SIGKILL');
     expect((await letters(args)).code).toBe(0);
     expect(await readdir(dir)).toEqual(['model.onnx']);

@@ -122,7 +122,7 @@ describe('Classifier', () => {
   });
 
   it('rejects bad inputs with errors naming them', async () => {
-    await expect(native.classify('/nonexistent/a.png')).rejects.toThrow(/\/nonexistent\/a.png: cannot read the image \(no such file\)/);
+    await expect(native.classify('/nonexistent/a.png')).rejects.toThrow(/\/nonexistent\/a.png: cannot read \(no such file\)/);
     await expect(native.classify(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow(LettersError);
     await expect(native.classify({ data: new Float32Array(700), count: 1 })).rejects.toThrow(/700 values for 1 images/);
     await expect(native.classify({ data: new Uint8Array(10), width: 3, height: 3 })).rejects.toThrow(/input 0:/);

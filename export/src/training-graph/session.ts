@@ -1,4 +1,5 @@
 import type * as ort from 'onnxruntime-node';
+import { mulberry32 } from '@letters/contract';
 import { encodeModel } from '../onnx/schema.ts';
 import type { TrainingStepGraph } from './build-training-step.ts';
 
@@ -13,6 +14,8 @@ export interface TrainingBatch {
   readonly images: Float32Array;
   readonly labels: ArrayLike<number>;
   readonly size: number;
+  /** Seeds this batch's dropout noise (a seeded run trains the same way on any machine); absent: the session's generator. */
+  readonly seed?: number;
 }
 
 export interface TrainingSessionOptions {
@@ -57,10 +60,11 @@ export class TrainingSession {
       [inputs.step]: scalar(this.steps + 1),
       ...Object.fromEntries(this.state),
     };
+    const random = batch.seed === undefined ? this.random : mulberry32(batch.seed);
     for (const { input, shape } of noise) {
       const dims = shape.map((d) => d ?? batch.size);
       const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < values.length; i++) values[i] = this.random();
+      for (let i = 0; i < values.length; i++) values[i] = random();
       feeds[input] = new this.runtime.Tensor('float32', values, dims);
     }
     const results = await this.session.run(feeds);
