@@ -14,4 +14,4 @@ export {
 export { accuracyOf, argmax, compareOutputs, withinTolerance, type Comparison, type WorstInput } from './compare.ts';
 export { LettersError, type LettersErrorKind, type LettersErrorOptions } from './errors.ts';
 export { concatFloat32 } from './arrays.ts';
-export { mulberry32 } from './random.ts';
+export { mulberry32, shuffle } from './random.ts';

@@ -13,3 +13,12 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Fisher-Yates in place with a seeded generator (arrays and typed arrays); returns the same array. */
+export function shuffle<T extends { [index: number]: unknown; readonly length: number }>(items: T, random: () => number): T {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}

@@ -1,5 +1,5 @@
-import { concatFloat32, LettersError, mulberry32 } from '@letters/contract';
-import { shuffle, type Sample } from './samples.ts';
+import { concatFloat32, LettersError, mulberry32, shuffle } from '@letters/contract';
+import type { Sample } from './samples.ts';
 
 /**
  * One model being fine-tuned on one runtime: each call runs one training step (forward, backward,

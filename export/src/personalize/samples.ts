@@ -1,4 +1,4 @@
-import { IMAGE_SIZE, LETTER_CLASS_NAMES, LettersError, mulberry32 } from '@letters/contract';
+import { IMAGE_SIZE, LETTER_CLASS_NAMES, LettersError, mulberry32, shuffle } from '@letters/contract';
 
 /** One of the user's drawings: a model-ready image (28x28 in [0, 1], as preprocess makes it) and its letter. */
 export interface Sample {
@@ -80,13 +80,4 @@ export function splitHeldOut(samples: readonly Sample[], seed = 1): SampleSplit 
     train.push(...mine.slice(keep));
   }
   return { train, heldOut };
-}
-
-/** Fisher-Yates in place with a seeded generator. */
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@letters/contract';
+import { mulberry32, shuffle } from '@letters/contract';
 
 /**
  * A small seeded pseudo-random generator, so that splits, shuffles, augmentation and the generated
@@ -38,15 +38,7 @@ export function createRandom(seed: number): Random {
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     },
-    shuffle(items) {
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        const swap = items[i];
-        items[i] = items[j];
-        items[j] = swap;
-      }
-      return items;
-    },
+    shuffle: (items) => shuffle(items, next),
     fork: () => createRandom(Math.floor(next() * 4294967296)),
   };
   return random;
