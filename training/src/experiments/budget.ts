@@ -19,33 +19,57 @@ export interface BudgetPlan {
   readonly predictedMinutes: number;
   /** Measured seconds per full epoch (training and validation) of each variant. */
   readonly epochSeconds: Readonly<Record<string, number>>;
+  /** Measured seconds each run of a variant spends once, before its first epoch (building its training graph). */
+  readonly setupSeconds: Readonly<Record<string, number>>;
+}
+
+/** What the probe measured of each variant, by name. */
+export interface ProbeTimes {
+  readonly epochSeconds: Record<string, number>;
+  readonly setupSeconds: Record<string, number>;
 }
 
 /** Images each variant trains on in the probe: enough batches to time, a few seconds in all. */
 const PROBE_IMAGES = 256;
 
 /**
- * Seconds per epoch of each variant on this data, measured: one epoch of each on a seeded sample
- * of the training split (validating on a sample in the same proportion), scaled to the full
- * splits. A first, discarded probe warms the backend up.
+ * Seconds per epoch of each variant on this data, and its one-off setup, measured: two epochs of
+ * each on a seeded sample of the training split (validating on a sample in the same proportion).
+ * The second epoch, scaled to the full splits, is the epoch time; what the first took beyond it is
+ * the run's setup (building the training graph), paid once per run and not scaled: scaling it with
+ * the epoch overestimated runs several times over. A first, discarded probe warms the backend up.
  */
-export async function probeEpochSeconds(variants: readonly ExperimentConfig[], data: DatasetSplits, createTrainStep: CreateTrainStep): Promise<Record<string, number>> {
+export async function probeEpochSeconds(variants: readonly ExperimentConfig[], data: DatasetSplits, createTrainStep: CreateTrainStep): Promise<ProbeTimes> {
   const trainImages = Math.min(PROBE_IMAGES, data.train.count);
   const train = stratifiedSample(data.train, trainImages, 1);
   const validation = stratifiedSample(data.validation, Math.max(1, Math.round((trainImages * data.validation.count) / data.train.count)), 1);
   const time = async (config: ExperimentConfig) => {
     const model = buildModel(config, { numClasses: data.train.numClasses, height: data.train.height, width: data.train.width, seed: 1 });
     const optimizer = createOptimizer({ name: config.optimizer, learningRate: config.learningRate });
+    const ends: number[] = [];
     const started = performance.now();
-    await fit(model, train, { epochs: 1, batchSize: config.batchSize, seed: 1, optimizer, createTrainStep, validation, augmentation: config.augmentation || undefined });
-    const seconds = (performance.now() - started) / 1000;
+    await fit(model, train, {
+      epochs: 2,
+      batchSize: config.batchSize,
+      seed: 1,
+      optimizer,
+      createTrainStep,
+      validation,
+      augmentation: config.augmentation || undefined,
+      callbacks: [{ onEpochEnd: () => void ends.push(performance.now()) }],
+    });
     model.dispose();
     optimizer.dispose();
-    return (seconds * data.train.count) / train.count;
+    const epoch = (ends[1]! - ends[0]!) / 1000;
+    return { epoch: (epoch * data.train.count) / train.count, setup: Math.max(0, (ends[0]! - started) / 1000 - epoch) };
   };
   await time(variants[0]!);
-  const measured: Record<string, number> = {};
-  for (const variant of variants) measured[variant.name] = await time(variant);
+  const measured: ProbeTimes = { epochSeconds: {}, setupSeconds: {} };
+  for (const variant of variants) {
+    const { epoch, setup } = await time(variant);
+    measured.epochSeconds[variant.name] = epoch;
+    measured.setupSeconds[variant.name] = setup;
+  }
   return measured;
 }
 
@@ -56,25 +80,36 @@ export async function probeEpochSeconds(variants: readonly ExperimentConfig[], d
  * seeds (the fewest that give an interval); then fewer epochs again, down to 1. Planning, not a
  * timer: no run is cut short.
  */
-export function planBudget(grid: Grid, minutes: number, epochSeconds: Readonly<Record<string, number>>): BudgetPlan {
-  const costs = grid.variants.map((v) => epochSeconds[v.name]!);
-  const perEpochOverSeeds = costs.reduce((a, b) => a + b, 0) + Math.max(...costs);
+export function planBudget(
+  grid: Grid,
+  minutes: number,
+  epochSeconds: Readonly<Record<string, number>>,
+  setupSeconds: Readonly<Record<string, number>> = {},
+): BudgetPlan {
+  // Per seed: every variant's setup once and its epochs, and the same again for the costliest (the combination's reserve).
+  const overSeed = (seconds: Readonly<Record<string, number>>) => {
+    const costs = grid.variants.map((v) => seconds[v.name] ?? 0);
+    return costs.reduce((a, b) => a + b, 0) + Math.max(...costs);
+  };
+  const perEpochOverSeeds = overSeed(epochSeconds);
+  const setupPerSeed = overSeed(setupSeconds);
   const cap = grid.convergence?.maxEpochs ?? Math.max(...grid.variants.map((v) => v.epochs));
   const useful = Math.min(cap, (grid.convergence?.patience ?? 0) + 2);
-  const epochsFitting = (seeds: number) => Math.min(cap, Math.floor((minutes * 60) / (seeds * perEpochOverSeeds)));
+  const epochsFitting = (seeds: number) => Math.min(cap, Math.floor((minutes * 60 - seeds * setupPerSeed) / (seeds * perEpochOverSeeds)));
   const plan = (seeds: number, maxEpochs: number): BudgetPlan => ({
     minutes,
     seeds,
     maxEpochs,
-    predictedMinutes: (seeds * maxEpochs * perEpochOverSeeds) / 60,
+    predictedMinutes: (seeds * (setupPerSeed + maxEpochs * perEpochOverSeeds)) / 60,
     epochSeconds,
+    setupSeconds,
   });
   for (const seeds of grid.seeds > 2 ? [grid.seeds, 2] : [grid.seeds]) {
     if (epochsFitting(seeds) >= useful) return plan(seeds, epochsFitting(seeds));
   }
   const seeds = Math.min(2, grid.seeds);
   if (epochsFitting(seeds) >= 1) return plan(seeds, epochsFitting(seeds));
-  const needed = (seeds * perEpochOverSeeds) / 60;
+  const needed = (seeds * (setupPerSeed + perEpochOverSeeds)) / 60;
   throw new LettersError(
     `--budget-minutes ${minutes}: one epoch of each of the ${grid.variants.length} variants (and their combination) over ${seeds} seeds takes about ` +
       `${needed.toFixed(1)} minutes here; give at least ${Math.ceil(needed)}, or fewer images (--limit)`,
@@ -107,7 +142,8 @@ export async function budgetPlan(options: {
   } catch {
     // No plan yet, or an unreadable one: plan again.
   }
-  const plan = planBudget(options.grid, options.minutes, await probeEpochSeconds(options.grid.variants, options.data, options.createTrainStep));
+  const probed = await probeEpochSeconds(options.grid.variants, options.data, options.createTrainStep);
+  const plan = planBudget(options.grid, options.minutes, probed.epochSeconds, probed.setupSeconds);
   await writeFileAtomic(file, `${JSON.stringify({ key, plan }, null, 2)}\n`);
   return plan;
 }

@@ -33,4 +33,18 @@ describe('planning a time budget', () => {
     expect(tooSmall).toThrow(LettersError);
     expect(tooSmall).toThrow('--budget-minutes 2: one epoch of each of the 3 variants (and their combination) over 2 seeds takes about 3.0 minutes here; give at least 3');
   });
+
+  it("counts each run's setup once, not once per epoch", () => {
+    // 6 s of setup per run: 24 s per seed (three variants and the combination's reserve).
+    const setup = { baseline: 6, a: 6, b: 6 };
+    const withSetup = (minutes: number) => {
+      const p = planBudget(grid, minutes, epochSeconds, setup);
+      return { seeds: p.seeds, maxEpochs: p.maxEpochs, predicted: p.predictedMinutes };
+    };
+    expect(withSetup(135).maxEpochs).toBe(29);
+    expect(withSetup(135).predicted).toBeCloseTo((3 * (24 + 29 * 90)) / 60, 10);
+    expect(withSetup(137)).toMatchObject({ seeds: 3, maxEpochs: 30 });
+    expect(withSetup(137).predicted).toBeCloseTo(136.2, 10);
+    expect(() => planBudget(grid, 3, epochSeconds, setup)).toThrow('over 2 seeds takes about 3.8 minutes here; give at least 4');
+  });
 });
