@@ -87,8 +87,9 @@ export { defaultLettersDataset, reproduceSeedTable, seedTableColumns, type SeedT
 // --- transfer: an EMNIST model to Binary AlphaDigits
 export { TRANSFER_METHODS, type TransferMethod } from './transfer/methods.ts';
 export { DEFAULT_AUGMENTATION, TRANSFER_DEFAULTS, runTransfer, type TransferOptions } from './transfer/run.ts';
+export { loadTransferData } from './transfer/data.ts';
 export { TRANSFER_COLUMNS, type TransferReport } from './transfer/report.ts';
-export type { TransferRow } from './transfer/cross-validate.ts';
+export { foldLabel, trainFoldRun, type FoldResult, type FoldRun, type RunFolds, type TransferRow } from './transfer/cross-validate.ts';
 
 // --- charts, tables and progress bars, as the reports and commands draw them
 export { barChart, confusionMatrixChart, imageGrid, trainingCurves, writeChart, type Chart } from './charts/index.ts';
