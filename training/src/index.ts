@@ -81,7 +81,7 @@ export {
   type TuneReport,
 } from './experiments/tune.ts';
 export { describeEffects, effectsChart, tuneColumns, type TuneRow } from './experiments/tune-summary.ts';
-export { budgetPlan, describeBudgetPlan, type BudgetPlan } from './experiments/budget.ts';
+export { budgetPlan, describeBudgetPlan, tuningSample, type BudgetPlan } from './experiments/budget.ts';
 export { defaultLettersDataset, reproduceSeedTable, seedTableColumns, type SeedTableOptions, type SeedTableRow } from './experiments/seed-table.ts';
 
 // --- transfer: an EMNIST model to Binary AlphaDigits

@@ -15,6 +15,7 @@ import {
   resolveDataDir,
   trainFoldRun,
   trainRun,
+  tuningSample,
   type DatasetSplits,
   type ImageSet,
 } from '@letters/training';
@@ -59,8 +60,10 @@ export const worker = command(
     const name = `${hostname()}/${process.pid}`;
     const datasets = new Map<string, Promise<DatasetSplits>>();
     const loadSplits = async (ref: DataReference): Promise<DatasetSplits> => {
-      const key = JSON.stringify([ref.dataset, ref.seed, ref.limit]);
-      if (!datasets.has(key)) datasets.set(key, loadDataset(ref.dataset, { dataDir: args.dataDir, seed: ref.seed, limit: ref.limit }));
+      const key = JSON.stringify([ref.dataset, ref.seed, ref.limit, ref.images]);
+      if (!datasets.has(key)) {
+        datasets.set(key, loadDataset(ref.dataset, { dataDir: args.dataDir, seed: ref.seed, limit: ref.limit }).then((data) => tuningSample(data, ref.images)));
+      }
       const data = await datasets.get(key)!;
       if (data.source.hash !== ref.hash) {
         // Another machine's data would make a different experiment: never train it under this job's id.

@@ -14,6 +14,7 @@ import {
   runTransfer,
   TRANSFER_DEFAULTS,
   tune,
+  tuningSample,
   writeChart,
   confusionMatrixChart,
   type BackendChoice,
@@ -222,10 +223,11 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
         if (plan) log(`tuning ${describeBudgetPlan(plan)}`);
         const seeds = plan?.seeds ?? profile.tuneSeeds;
         const maxEpochs = plan?.maxEpochs ?? profile.tuneEpochs;
+        const data = tuningSample(letters, plan?.images);
         return tune({
           grid,
           gridFile: options.grid,
-          data: letters,
+          data,
           outDir,
           seed,
           ...(seeds === undefined ? {} : { seeds }),
@@ -237,8 +239,13 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
             : {
                 runRuns: queueRuns({
                   url: options.queue,
-                  data: { dataset: letters.source.name, seed, ...(profile.limit === undefined ? {} : { limit: profile.limit }) },
-                  dataHash: letters.source.hash,
+                  data: {
+                    dataset: letters.source.name,
+                    seed,
+                    ...(profile.limit === undefined ? {} : { limit: profile.limit }),
+                    ...(plan?.images === undefined ? {} : { images: plan.images }),
+                  },
+                  dataHash: data.source.hash,
                   log,
                 }),
               }),

@@ -26,6 +26,8 @@ export interface DataReference {
   readonly dataset: string;
   readonly seed: number;
   readonly limit?: number;
+  /** Tuning on a sample of this many training images (a budget's plan; see tuningSample). */
+  readonly images?: number;
   /** The hash of the client's splits; a worker whose data differs refuses the job. */
   readonly hash: string;
 }
