@@ -42,14 +42,26 @@ export async function trainLettersBase(dataDir: string, dir: string, name: strin
   const { train, test } = await loadDataset('byclass-letters', { dataDir, limit: 6000 });
   const model = buildModel({ ...CONVNET_MODEL, filters: [8, 16], denseUnits: [64] }, { numClasses: 27, seed: 1 });
   model.compile({ optimizer: tf.train.adam(0.002), loss: 'sparseCategoricalCrossentropy' });
-  const xs = tf.tensor4d(Float32Array.from(train.images, (v) => v / 255), [train.count, 28, 28, 1]);
-  const ys = tf.tensor1d(Float32Array.from(train.labels));
-  // fit's own shuffle draws from Math.random: a seeded order per epoch keeps the base, and the
-  // personalization tests' margins, the same on every run.
-  const random = mulberry32(1);
+  await fitInSeededOrder(model, train, 2, 1);
+  const { onnx } = await exportToOnnx(model, { labels: LETTER_CLASS_NAMES });
+  model.dispose();
+  const path = join(dir, `${name}.onnx`);
+  await writeFile(path, onnx);
+  return { path, test };
+}
+
+/**
+ * Trains a compiled model on `set` (pixels 0-255 scaled to [0, 1]) for `epochs` in batches of 64, each
+ * epoch in an order drawn from `seed`: fit's own shuffle draws from Math.random, and the tests that
+ * start from these models (personalization's margins) must see the same model on every run.
+ */
+export async function fitInSeededOrder(model: tf.LayersModel, set: ImageSet, epochs: number, seed: number): Promise<void> {
+  const xs = tf.tensor4d(Float32Array.from(set.images, (v) => v / 255), [set.count, set.height, set.width, 1]);
+  const ys = tf.tensor1d(Float32Array.from(set.labels));
+  const random = mulberry32(seed);
   try {
-    for (let epoch = 0; epoch < 2; epoch++) {
-      const order = tf.tensor1d(shuffle(Array.from({ length: train.count }, (_, i) => i), random), 'int32');
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = tf.tensor1d(shuffle(Array.from({ length: set.count }, (_, i) => i), random), 'int32');
       const [x, y] = [tf.gather(xs, order), tf.gather(ys, order)];
       await model.fit(x, y, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
       tf.dispose([order, x, y]);
@@ -58,10 +70,4 @@ export async function trainLettersBase(dataDir: string, dir: string, name: strin
     xs.dispose();
     ys.dispose();
   }
-  const { onnx } = await exportToOnnx(model, { labels: LETTER_CLASS_NAMES });
-  model.dispose();
-  const path = join(dir, `${name}.onnx`);
-  await writeFile(path, onnx);
-  return { path, test };
 }
-

@@ -52,9 +52,9 @@ describe('letters personalize', () => {
     expect(readPersonalization(bytes)).toEqual({ samples: summary.trained, baseModel: 'base.onnx', baseModelHash: await sha256Hex(new Uint8Array(await readFile(base))) });
     const before = await folderAccuracy(base, join(dir, 'held-out'));
     const after = await folderAccuracy(out, join(dir, 'held-out'));
-    // The page's test holds the issue's 20-point target on drawn letters; here the base model is trained
-    // without a fixed shuffle, so the gain on 40 held-out images moves in 2.5-point steps around it.
-    expect(after - before).toBeGreaterThanOrEqual(0.15);
+    // The issue's target: at least 20 points on held-out images of the same hand (the base trains in a seeded order).
+    expect(after - before).toBeGreaterThanOrEqual(0.2);
+    console.info(`personalize CLI: held-out ${(100 * before).toFixed(1)}% -> ${(100 * after).toFixed(1)}% (40 images)`);
   });
 
   it('refuses bad samples and options with one line naming the problem, and writes nothing', async () => {

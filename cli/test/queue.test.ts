@@ -4,8 +4,9 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TuneReport } from '@letters/training';
-import { QUEUE_NAME, type RunJob, type RunJobResult } from '../src/queue/run-queue.ts';
+import * as tf from '@tensorflow/tfjs';
+import { buildModel, DENSE_MODEL, saveModel, type TransferReport, type TuneReport } from '@letters/training';
+import { QUEUE_NAME, type QueueJob, type QueueJobResult } from '../src/queue/run-queue.ts';
 import { letters, LETTERS_BIN } from '../../test-support/letters-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 
@@ -57,6 +58,23 @@ const waitFor = async (what: string, condition: () => boolean, seconds = 240) =>
   }
 };
 
+/**
+ * Two workers; the first to start a job is killed as it starts training, so that job must finish
+ * on the other. `killed` is filled in once that happened.
+ */
+function twoWorkersOneKilled(url: string, workers: WorkerProcess[]): { killed?: { worker: WorkerProcess; job: string } } {
+  const state: { killed?: { worker: WorkerProcess; job: string } } = {};
+  const killFirst = (worker: WorkerProcess, line: string) => {
+    const started = /training \(job ([0-9a-f]{12})\)/.exec(line);
+    if (started && state.killed === undefined) {
+      worker.child.kill('SIGKILL');
+      state.killed = { worker, job: started[1]! };
+    }
+  };
+  workers.push(startWorker(url, killFirst), startWorker(url, killFirst));
+  return state;
+}
+
 /** The table without its timings: everything a run on another machine must reproduce. */
 const withoutTimes = (report: TuneReport) => report.rows.map(({ seconds: _seconds, ...row }) => row);
 
@@ -74,6 +92,7 @@ describe('letters tune --queue and letters worker (BullMQ on a real Redis)', () 
   let url: string;
   let redis: ChildProcess;
   const workers: WorkerProcess[] = [];
+  const openQueue = () => new Queue<QueueJob, QueueJobResult>(QUEUE_NAME, { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
   const tuneArgs = (out: string) => ['tune', '--grid', join(root, 'grid.json'), '--dataset', 'fixtures', '--limit', '300', '--seed', '4', '--out', out, '--json', ...BACKEND];
 
   beforeAll(async () => {
@@ -94,19 +113,11 @@ describe('letters tune --queue and letters worker (BullMQ on a real Redis)', () 
     // The single-machine run, alongside: it shares nothing with the queue.
     const localRun = letters(tuneArgs(join(root, 'local')));
 
-    // The first worker to start a run is killed as it starts training: its job must finish on the other worker.
-    let killed: { worker: WorkerProcess; job: string } | undefined;
-    const killFirst = (worker: WorkerProcess, line: string) => {
-      const started = /training \(job ([0-9a-f]{12})\)/.exec(line);
-      if (started && killed === undefined) {
-        worker.child.kill('SIGKILL');
-        killed = { worker, job: started[1]! };
-      }
-    };
-    workers.push(startWorker(url, killFirst), startWorker(url, killFirst));
+    const state = twoWorkersOneKilled(url, workers);
     const queued = letters(tuneArgs(join(root, 'queued')).concat('--queue', url));
-    await waitFor('a worker to start a run', () => killed !== undefined);
-    const victim = killed!.worker;
+    await waitFor('a worker to start a run', () => state.killed !== undefined);
+    const killed = state.killed!;
+    const victim = killed.worker;
     const survivor = workers.find((w) => w !== victim)!;
     await victim.exited;
 
@@ -120,13 +131,13 @@ describe('letters tune --queue and letters worker (BullMQ on a real Redis)', () 
     expect(await readFile(join(root, 'queued', 'best', 'weights.bin'))).toEqual(await readFile(join(root, 'local', 'best', 'weights.bin')));
 
     // Every job completed exactly once, none failed; the killed worker's job was finished by the survivor.
-    const queue = new Queue<RunJob, RunJobResult>(QUEUE_NAME, { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
+    const queue = openQueue();
     try {
       const counts = await queue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
       expect(counts).toEqual({ completed: 6, failed: 0, active: 0, waiting: 0, delayed: 0 });
       const jobs = await queue.getJobs(['completed']);
-      expect(jobs.every((j) => j.finishedOn !== undefined && j.returnvalue.result.validation.count > 0)).toBe(true);
-      const rescued = jobs.find((j) => j.id!.startsWith(killed!.job))!;
+      expect(jobs.every((j) => j.finishedOn !== undefined && j.returnvalue.kind === 'tune' && j.returnvalue.result.validation.count > 0)).toBe(true);
+      const rescued = jobs.find((j) => j.id!.startsWith(killed.job))!;
       expect(rescued.returnvalue.worker.endsWith(`/${survivor.child.pid}`)).toBe(true);
       expect(victim.log.some((l) => l.includes('validation accuracy'))).toBe(false);
     } finally {
@@ -139,6 +150,50 @@ describe('letters tune --queue and letters worker (BullMQ on a real Redis)', () 
     const rerun = await letters(tuneArgs(join(root, 'rerun')).concat('--queue', url));
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(withoutTimes(JSON.parse(rerun.stdout) as TuneReport)).toEqual(withoutTimes(localReport));
+  }, 600_000);
+
+  it("trains transfer's method x fold x seed jobs across two workers, one killed mid-job, and gives the local table", async () => {
+    // An untrained 27-class model is base enough: the comparison is queue against local, run for run.
+    await tf.setBackend('cpu');
+    const model = buildModel({ ...DENSE_MODEL, denseUnits: [16] }, { numClasses: 27, seed: 3 });
+    const base = join(root, 'base');
+    await saveModel(model, base, { config: { ...DENSE_MODEL, denseUnits: [16] } });
+    model.dispose();
+    const transferArgs = (out: string) =>
+      ['transfer', '--base', base, '--dataset', 'fixtures-alphadigits', '--methods', 'fine-tune,scratch', '--k', '2', '--seeds', '2', '--epochs', '1', '--seed', '5', '--out', out, '--json', ...BACKEND];
+    const localRun = letters(transferArgs(join(root, 'transfer-local')));
+    const transferWorkers: WorkerProcess[] = [];
+    const state = twoWorkersOneKilled(url, transferWorkers);
+    workers.push(...transferWorkers);
+    const queued = letters(transferArgs(join(root, 'transfer-queued')).concat('--queue', url));
+    await waitFor('a worker to start a transfer job', () => state.killed !== undefined);
+    const killed = state.killed!;
+    const survivor = transferWorkers.find((w) => w !== killed.worker)!;
+    await killed.worker.exited;
+
+    const [local, result] = await Promise.all([localRun, queued]);
+    expect(local.code, local.stderr).toBe(0);
+    expect(result.code, `${result.stderr}\n${transferWorkers.map((w) => w.log.join('\n')).join('\n---\n')}`).toBe(0);
+    const [localReport, report] = [JSON.parse(local.stdout) as TransferReport, JSON.parse(result.stdout) as TransferReport];
+    // Every figure: per-run accuracies [seed][fold], means, spreads, intervals and confusion matrices.
+    expect(report.rows).toEqual(localReport.rows);
+    expect(report.rows.map((r) => r.runs.flat().length)).toEqual([4, 4]);
+    expect(report.final.test).toEqual(localReport.final.test);
+
+    const queue = openQueue();
+    try {
+      const jobs = (await queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])).filter((j) => j.data.kind === 'transfer');
+      // 2 methods x 2 folds x 2 seeds, each completed once; the killed worker's job finished on the survivor.
+      expect(jobs.map((j) => j.finishedOn !== undefined && j.failedReason === undefined)).toEqual(new Array(8).fill(true));
+      expect(new Set(jobs.map((j) => j.id)).size).toBe(8);
+      const rescued = jobs.find((j) => j.id!.startsWith(killed.job))!;
+      expect(rescued.returnvalue.worker.endsWith(`/${survivor.child.pid}`)).toBe(true);
+      expect(killed.worker.log.some((l) => l.includes('held-out accuracy'))).toBe(false);
+    } finally {
+      await queue.close();
+    }
+    survivor.child.kill('SIGTERM');
+    await survivor.exited;
   }, 600_000);
 
   it('refuses an address that is not redis://host:port, before any work', async () => {

@@ -1,6 +1,9 @@
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, METADATA_KEYS } from '@letters/contract';
 import { Classifier } from '@letters/inference';
+import { ortTrainer } from '../src/personalize/ort-trainer.ts';
+import { personalize, type PersonalizeRuntime } from '../src/personalize/personalize.ts';
 import { checkSamples, letterLabel, splitHeldOut, type Sample } from '../src/personalize/samples.ts';
 import { modelWeights, personalizedModel, readPersonalization, sha256Hex } from '../src/personalize/model-file.ts';
 import { decodeModel } from '../src/onnx/schema.ts';
@@ -66,5 +69,50 @@ describe('personalized model file', () => {
     expect(() => personalizedModel(base.onnx, new Map([[name, new Float32Array(3)]]), { samples: 1, baseModel: 'dense.onnx', baseModelHash: hash })).toThrow(
       /3 values for a tensor of \d+/,
     );
+  });
+});
+
+describe('stopping a fine-tune', () => {
+  const runtime: PersonalizeRuntime = {
+    trainer: (model, options) => ortTrainer(ort, model, { ...options, sessionOptions: { executionProviders: ['cpu'] } }),
+    predictor: (model) => Classifier.create(model, { runtime: 'node' }),
+  };
+
+  it('ends after the step it is in; what it learnt faces the held-out check, and nothing is learnt before the first step', async () => {
+    const base = await testModel('dense', 5);
+    const samples = set({ A: 4, B: 4 });
+    const stop = new AbortController();
+    const steps: number[] = [];
+    const result = await personalize(runtime, {
+      base: base.onnx,
+      baseName: 'dense.onnx',
+      samples,
+      epochs: 5,
+      batchSize: 2,
+      learningRate: 0.01,
+      signal: stop.signal,
+      onProgress: (p) => {
+        steps.push(p.step);
+        if (p.step === 4) stop.abort();
+      },
+    });
+    // 6 drawings train in 3 steps an epoch: stopped in the second epoch, its loss over its one step.
+    expect(steps).toEqual([1, 2, 3, 4]);
+    expect(result.stopped).toBe(true);
+    expect(result.losses).toHaveLength(2);
+    expect(result.message).toMatch(/^stopped in epoch 2 of 5: /);
+    expect(result.accepted).toBe(result.after >= result.before);
+    if (result.accepted) expect(readPersonalization(result.model)).toMatchObject({ samples: 6 });
+    else expect(result.model).toBe(base.onnx);
+
+    const before = new AbortController();
+    before.abort();
+    const none = await personalize(runtime, { base: base.onnx, baseName: 'dense.onnx', samples, signal: before.signal });
+    expect(none).toMatchObject({ accepted: false, stopped: true, losses: [], message: 'stopped before the first step: kept the previous model' });
+    expect(none.model).toBe(base.onnx);
+
+    const finished = await personalize(runtime, { base: base.onnx, baseName: 'dense.onnx', samples, epochs: 2, batchSize: 2, signal: new AbortController().signal });
+    expect(finished.stopped).toBe(false);
+    expect(finished.losses).toHaveLength(2);
   });
 });

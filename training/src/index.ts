@@ -81,14 +81,15 @@ export {
   type TuneReport,
 } from './experiments/tune.ts';
 export { describeEffects, effectsChart, tuneColumns, type TuneRow } from './experiments/tune-summary.ts';
-export { budgetPlan, describeBudgetPlan, type BudgetPlan } from './experiments/budget.ts';
+export { budgetPlan, describeBudgetPlan, tuningSample, type BudgetPlan } from './experiments/budget.ts';
 export { defaultLettersDataset, reproduceSeedTable, seedTableColumns, type SeedTableOptions, type SeedTableRow } from './experiments/seed-table.ts';
 
 // --- transfer: an EMNIST model to Binary AlphaDigits
 export { TRANSFER_METHODS, type TransferMethod } from './transfer/methods.ts';
 export { DEFAULT_AUGMENTATION, TRANSFER_DEFAULTS, runTransfer, type TransferOptions } from './transfer/run.ts';
+export { loadTransferData } from './transfer/data.ts';
 export { TRANSFER_COLUMNS, type TransferReport } from './transfer/report.ts';
-export type { TransferRow } from './transfer/cross-validate.ts';
+export { foldLabel, trainFoldRun, type FoldResult, type FoldRun, type RunFolds, type TransferRow } from './transfer/cross-validate.ts';
 
 // --- charts, tables and progress bars, as the reports and commands draw them
 export { barChart, confusionMatrixChart, imageGrid, trainingCurves, writeChart, type Chart } from './charts/index.ts';

@@ -17,18 +17,18 @@ export const pipeline = command(
       .option('quick', { type: 'boolean', default: false, describe: 'A first look in a few minutes: a data subset, fewer epochs' })
       .option('download', { type: 'boolean', default: true, describe: 'Download EMNIST when the data directory has none (--no-download: never)' })
       .option('synthetic', {
+        // No default: yargs counts a default as given, and --data-dir would always conflict with it.
         type: 'boolean',
-        default: false,
         describe: "Run on the toolkit's generated letters, without looking for or downloading EMNIST (numbers not comparable)",
       })
       .conflicts('synthetic', 'data-dir')
       .option('grid', gridOption('Tuning grid file'))
       .option('browser', { type: 'boolean', default: true, describe: "Run the tuned model's precisions in Chromium too, on wasm and WebGPU (--no-browser: Node runtimes only)" })
       .option('seed', seedOption(DATASET_DEFAULTS.seed, 'Seed of splits, weights, shuffles and augmentation'))
-      .option('queue', { type: 'string', describe: 'Share the tuning runs out through a Redis queue (redis://host:port) to `letters worker`s' })
+      .option('queue', { type: 'string', describe: 'Share the tuning and transfer runs out through a Redis queue (redis://host:port) to `letters worker`s' })
       .options(backendOptions)
       .example('$0 pipeline --data-dir ../shared/data', 'the full study on local data')
-      .example('$0 pipeline --data-dir ../shared/data --queue redis://10.0.0.5:6379', 'the same, its tuning runs trained by workers on other machines')
+      .example('$0 pipeline --data-dir ../shared/data --queue redis://10.0.0.5:6379', 'the same, its tuning and transfer runs trained by workers on other machines')
       .example('$0 pipeline --quick', 'a first look; EMNIST from ./data or the official download, else the generated letters')
       .example('$0 pipeline --quick --synthetic', 'a first look on the generated letters, offline'),
   async (args) => {
@@ -47,7 +47,7 @@ export const pipeline = command(
       backend: args.backend,
       threads: args.threads,
       download: args.download,
-      synthetic: args.synthetic,
+      synthetic: args.synthetic ?? false,
       grid: args.grid,
       browser: args.browser,
       ...(args.queue === undefined ? {} : { queue: args.queue }),

@@ -17,6 +17,7 @@ import {
   type TransferMethod,
 } from '@letters/training';
 import { command, informer, printJson } from '../command.ts';
+import { parseQueueUrl, queueFolds } from '../queue/run-queue.ts';
 import { backendOptions, dataDirOption, seedOption } from '../training-options.ts';
 
 function parseMethods(value: string): TransferMethod[] {
@@ -47,11 +48,14 @@ export const transfer = command(
       .option('fine-tune-learning-rate', { type: 'number', default: TRANSFER_DEFAULTS.fineTuneLearningRate, describe: 'Adam learning rate of fine-tuning' })
       .option('augment', { type: 'boolean', default: true, describe: 'Seeded on-the-fly rotation/shift/zoom/shear of the training folds' })
       .option('out', { type: 'string', default: './runs', describe: 'Folder for transfer.json, transfer.md, transfer-figures/ and the final model transfer/' })
+      .option('queue', { type: 'string', describe: 'Share the fold trainings out through a Redis queue (redis://host:port) to `letters worker`s' })
       .options(backendOptions)
       .example('$0 transfer --base runs/baseline-convnet --data-dir ../shared/data', 'all four methods, 5-fold CV')
-      .example('$0 transfer --base runs/tuned --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison'),
+      .example('$0 transfer --base runs/tuned --methods fine-tune,scratch --k 3 --epochs 10', 'a quicker comparison')
+      .example('$0 transfer --base runs/tune/best --seeds 3 --queue redis://10.0.0.5:6379', 'every method x fold x seed trained by `letters worker`s; the final model here'),
   async (args) => {
     const methods = parseMethods(args.methods);
+    if (args.queue !== undefined) parseQueueUrl(args.queue); // a bad address fails before any work
     await checkOutput(args.out, { kind: 'collection' }, { option: '--out', inputs: [args.base] });
     await checkOutput(join(args.out, 'transfer'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.base] });
     const backend = await initBackend({ backend: args.backend, threads: args.threads });
@@ -71,6 +75,7 @@ export const transfer = command(
       learningRate: args.learningRate,
       fineTuneLearningRate: args.fineTuneLearningRate,
       augmentation: args.augment ? DEFAULT_AUGMENTATION : false,
+      ...(args.queue === undefined ? {} : { runFolds: queueFolds({ url: args.queue, dataset: args.dataset, log }) }),
       quiet: args.quiet || args.json,
       log,
     });

@@ -12,6 +12,7 @@ import {
   terminalTable,
   tune as runTune,
   tuneColumns,
+  tuningSample,
 } from '@letters/training';
 import { command, printJson } from '../command.ts';
 import { positiveInteger, positiveNumber } from '../options.ts';
@@ -48,10 +49,11 @@ export const tune = command(
     await checkOutput(join(args.out, 'best'), { kind: 'folder', of: 'model' }, { option: '--out', inputs: [args.grid] });
     resumeHintOnInterrupt();
     if (args.queue !== undefined) parseQueueUrl(args.queue); // a bad address fails before the data loads
-    const { data, log } = await prepareTraining({ ...args, limit });
-    for (const variant of grid.variants) checkClassCount(variant, data, `${args.grid}: variant "${variant.name}"`);
+    const { data: loaded, log } = await prepareTraining({ ...args, limit });
+    for (const variant of grid.variants) checkClassCount(variant, loaded, `${args.grid}: variant "${variant.name}"`);
     if (minutes !== undefined) log(`timing one epoch of each variant to plan ${minutes} minutes...`);
-    const plan = minutes === undefined ? undefined : await budgetPlan({ grid, data, minutes, outDir: args.out, createTrainStep });
+    const plan = minutes === undefined ? undefined : await budgetPlan({ grid, data: loaded, minutes, outDir: args.out, createTrainStep });
+    const data = tuningSample(loaded, plan?.images);
     const seeds = plan?.seeds ?? seedsOption ?? grid.seeds;
     const maxEpochs = plan?.maxEpochs ?? epochsOption;
     const budget = `${describePlan(grid, seeds, maxEpochs)}${plan ? `; ${describeBudgetPlan(plan)}` : ''}`;
@@ -68,7 +70,14 @@ export const tune = command(
       createTrainStep,
       ...(args.queue === undefined
         ? {}
-        : { runRuns: queueRuns({ url: args.queue, data: { dataset: data.source.name, seed: args.seed, ...(limit === undefined ? {} : { limit }) }, dataHash: data.source.hash, log }) }),
+        : {
+            runRuns: queueRuns({
+              url: args.queue,
+              data: { dataset: data.source.name, seed: args.seed, ...(limit === undefined ? {} : { limit }), ...(plan?.images === undefined ? {} : { images: plan.images }) },
+              dataHash: data.source.hash,
+              log,
+            }),
+          }),
       quiet: args.quiet || args.json,
       onRun: (run, index, total, skipped) => log(`run ${index + 1}/${total}: ${run.variant}, seed ${run.seed}${skipped ? ' (finished earlier, reused)' : ''}`),
     });

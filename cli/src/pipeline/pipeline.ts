@@ -14,6 +14,7 @@ import {
   runTransfer,
   TRANSFER_DEFAULTS,
   tune,
+  tuningSample,
   writeChart,
   confusionMatrixChart,
   type BackendChoice,
@@ -39,7 +40,7 @@ import {
   type ParityResult,
 } from '@letters/inference';
 import { exportModelDir, type ModelDirExportReport } from '../export-model-dir.ts';
-import { queueRuns } from '../queue/run-queue.ts';
+import { queueFolds, queueRuns } from '../queue/run-queue.ts';
 import { tfjsProbabilities } from '../tfjs-reference.ts';
 import { studyEnvironment, type StudyEnvironment } from './environment.ts';
 import { StudyProgress } from './progress.ts';
@@ -91,7 +92,7 @@ export interface PipelineOptions {
   readonly grid: string;
   /** Also run the tuned model's precisions in Chromium (wasm and WebGPU); default false. */
   readonly browser?: boolean;
-  /** redis://host:port: tuning's runs go to `letters worker`s through this queue (default: trained here). */
+  /** redis://host:port: tuning's runs and transfer's fold trainings go to `letters worker`s through this queue (default: trained here). */
   readonly queue?: string;
   readonly quiet: boolean;
   readonly log: (line: string) => void;
@@ -222,10 +223,11 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
         if (plan) log(`tuning ${describeBudgetPlan(plan)}`);
         const seeds = plan?.seeds ?? profile.tuneSeeds;
         const maxEpochs = plan?.maxEpochs ?? profile.tuneEpochs;
+        const data = tuningSample(letters, plan?.images);
         return tune({
           grid,
           gridFile: options.grid,
-          data: letters,
+          data,
           outDir,
           seed,
           ...(seeds === undefined ? {} : { seeds }),
@@ -237,8 +239,13 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
             : {
                 runRuns: queueRuns({
                   url: options.queue,
-                  data: { dataset: letters.source.name, seed, ...(profile.limit === undefined ? {} : { limit: profile.limit }) },
-                  dataHash: letters.source.hash,
+                  data: {
+                    dataset: letters.source.name,
+                    seed,
+                    ...(profile.limit === undefined ? {} : { limit: profile.limit }),
+                    ...(plan?.images === undefined ? {} : { images: plan.images }),
+                  },
+                  dataHash: data.source.hash,
                   log,
                 }),
               }),
@@ -268,6 +275,9 @@ export async function runStudy(options: PipelineOptions): Promise<StudyResults> 
           epochs: profile.transferEpochs,
           k: profile.transferFolds,
           createTrainStep,
+          ...(options.queue === undefined
+            ? {}
+            : { runFolds: queueFolds({ url: options.queue, dataset: data.transfer.source.name === 'fixtures-alphadigits' ? 'fixtures-alphadigits' : 'binaryalphadigits', log }) }),
           quiet: options.quiet,
           log,
         }),

@@ -31,7 +31,7 @@ export interface FineTuneOptions {
   /** Seeds the order of the drawings in each epoch. */
   readonly seed: number;
   readonly onProgress?: (progress: FineTuneProgress) => void;
-  /** Stops between steps when aborted (the user pressed Stop); what was learnt so far stays. */
+  /** Stops between steps when aborted (the user pressed Stop); what was learnt so far stays in the trainer. */
   readonly signal?: AbortSignal;
   /**
    * Letters the model should keep reading as it does: each epoch mixes in REHEARSAL_RATIO of them per
@@ -48,7 +48,8 @@ export const REHEARSAL_IMAGES = 520;
 /**
  * Runs `epochs` passes over the drawings (and rehearsal letters) in seeded random batches; resolves to
  * each epoch's mean loss. A loss that is not finite (the fine-tune diverged) ends it at once, the
- * epoch's loss then NaN.
+ * epoch's loss then NaN. Stopped (`signal`), it resolves to the epochs begun, the last one's mean over
+ * the steps it ran (none when stopped before the first step).
  */
 export async function fineTune(trainer: StepTrainer, drawings: readonly Sample[], options: FineTuneOptions): Promise<number[]> {
   const { epochs, batchSize } = options;
@@ -60,12 +61,13 @@ export async function fineTune(trainer: StepTrainer, drawings: readonly Sample[]
   const perEpoch = Math.ceil(mixed / batchSize);
   const losses: number[] = [];
   let step = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  const stopped = () => options.signal?.aborted === true;
+  for (let epoch = 1; epoch <= epochs && !stopped(); epoch++) {
     const samples = [...drawings, ...shuffle([...rehearsal], random).slice(0, mixed - drawings.length)];
     shuffle(samples, random);
     let total = 0;
-    for (let start = 0; start < samples.length; start += batchSize) {
-      options.signal?.throwIfAborted();
+    let seen = 0;
+    for (let start = 0; start < samples.length && !stopped(); start += batchSize) {
       const batch = samples.slice(start, start + batchSize);
       const loss = await trainer.step(
         concatFloat32(batch.map((s) => s.image)),
@@ -73,11 +75,12 @@ export async function fineTune(trainer: StepTrainer, drawings: readonly Sample[]
         batch.length,
       );
       total += loss * batch.length;
+      seen += batch.length;
       step++;
       options.onProgress?.({ epoch, epochs, step, steps: perEpoch * epochs, loss });
       if (!Number.isFinite(loss)) return [...losses, Number.NaN];
     }
-    losses.push(total / samples.length);
+    if (seen > 0) losses.push(total / seen);
   }
   return losses;
 }

@@ -33,6 +33,10 @@ export interface PersonalizeOptions {
   readonly batchSize?: number;
   readonly seed?: number;
   readonly onProgress?: (progress: FineTuneProgress) => void;
+  /**
+   * Stop: the fine-tune ends after the step it is in, and what it learnt so far faces the same
+   * held-out check as a finished one (kept only when it does not lower their accuracy).
+   */
   readonly signal?: AbortSignal;
   /**
    * Model-ready images of any letters (count * 784 values), e.g. the toolkit's generated letters: the
@@ -46,8 +50,10 @@ export interface PersonalizeOptions {
 export const PERSONALIZE_DEFAULTS = { layers: 'last', epochs: 20, learningRate: 0.00005, batchSize: 16, seed: 1 } as const;
 
 export interface PersonalizeResult {
-  /** False when the fine-tune lowered accuracy on the held-out drawings: `model` is then the base, unchanged. */
+  /** False when the fine-tune lowered accuracy on the held-out drawings (or was stopped before its first step): `model` is then the base, unchanged. */
   readonly accepted: boolean;
+  /** True when `signal` stopped the fine-tune before its last epoch. */
+  readonly stopped: boolean;
   /** The personalized model (or the base when not accepted). */
   readonly model: Uint8Array;
   /** Accuracy on the held-out drawings, 0-1, before and after the fine-tune. */
@@ -119,15 +125,22 @@ export async function personalize(runtime: PersonalizeRuntime, options: Personal
   const trainer = await runtime.trainer(options.base, settings);
   let losses: number[];
   let weights: Map<string, Float32Array>;
+  let progress: FineTuneProgress | undefined;
   try {
-    losses = await fineTune(trainer, train, { ...settings, onProgress: options.onProgress, signal: options.signal, rehearsal });
+    const onProgress = (p: FineTuneProgress) => {
+      progress = p;
+      options.onProgress?.(p);
+    };
+    losses = await fineTune(trainer, train, { ...settings, onProgress, signal: options.signal, rehearsal });
     weights = await trainer.weights();
   } finally {
     await trainer.release();
   }
+  const stopped = options.signal?.aborted === true && (progress === undefined || progress.step < progress.steps);
+  const unchanged = { accepted: false, model: options.base, before, after: before, trained: train.length, heldOut: heldOut.length, losses, stopped };
+  if (losses.length === 0) return { ...unchanged, message: 'stopped before the first step: kept the previous model' };
   if (!Number.isFinite(losses.at(-1))) {
-    const message = `kept the previous model: the fine-tune diverged (the loss is not a number); use a lower learning rate`;
-    return { accepted: false, model: options.base, before, after: before, trained: train.length, heldOut: heldOut.length, losses, message };
+    return { ...unchanged, message: 'kept the previous model: the fine-tune diverged (the loss is not a number); use a lower learning rate' };
   }
   const model = personalizedModel(options.base, weights, {
     samples: (origin?.samples ?? 0) + train.length,
@@ -135,22 +148,23 @@ export async function personalize(runtime: PersonalizeRuntime, options: Personal
     baseModelHash,
   });
   const after = await withPredictor(runtime, model, (predictor) => accuracy(predictor, heldOut));
-  const counts = { trained: train.length, heldOut: heldOut.length, before, after, losses };
+  const counts = { trained: train.length, heldOut: heldOut.length, before, after, losses, stopped };
+  const when = stopped ? `stopped in epoch ${losses.length} of ${settings.epochs}: ` : '';
   if (after < before) {
     return {
       ...counts,
       accepted: false,
       model: options.base,
       message:
-        `kept the previous model: the fine-tune lowered accuracy on your ${heldOut.length} held-out drawings ` +
-        `from ${percent(before)} to ${percent(after)}; draw more examples, or fewer epochs`,
+        `${when}kept the previous model: the fine-tune lowered accuracy on your ${heldOut.length} held-out drawings ` +
+        `from ${percent(before)} to ${percent(after)}; ${stopped ? 'let it finish, or draw more examples' : 'draw more examples, or fewer epochs'}`,
     };
   }
   return {
     ...counts,
     accepted: true,
     model,
-    message: `learnt from ${train.length} drawings: ${percent(before)} -> ${percent(after)} on ${heldOut.length} held-out drawings`,
+    message: `${when}learnt from ${train.length} drawings: ${percent(before)} -> ${percent(after)} on ${heldOut.length} held-out drawings`,
   };
 }
 

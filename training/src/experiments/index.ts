@@ -29,6 +29,7 @@ export {
   describeChanges,
   describeEffects,
   effectsChart,
+  effectsAxisLimit,
   convergedEpoch,
   tuneColumns,
   type TuneRow,
@@ -43,4 +44,4 @@ export {
   type SeedTableRow,
   type SeedTableOptions,
 } from './seed-table.ts';
-export { budgetPlan, planBudget, probeEpochSeconds, describeBudgetPlan, type BudgetPlan } from './budget.ts';
+export { budgetPlan, planBudget, probeEpochSeconds, describeBudgetPlan, tuningSample, type BudgetPlan } from './budget.ts';

@@ -174,6 +174,21 @@ export function describeEffects(rows: readonly TuneRow[], seeds: readonly number
 }
 
 /**
+ * The effects chart's axis runs from -limit to +limit points: every interval fits, zero is in the
+ * middle, and it spans at least half a point each way (rounded up to a half point), so a difference of
+ * a tenth of a point never fills the chart.
+ */
+export function effectsAxisLimit(rows: readonly TuneRow[]): number {
+  const ends = rows
+    .filter((r) => r.name !== BASELINE)
+    .flatMap((r) => {
+      const i = r.validationDifference;
+      return Number.isNaN(i.low) ? [i.mean] : [i.low, i.high];
+    });
+  return Math.ceil(Math.max(0.5, ...ends.map(Math.abs)) * 2) / 2;
+}
+
+/**
  * Each variant's difference from the baseline with its 95% interval as error bars. The baseline is
  * the zero line (marked), and the axis is in percentage points and always includes zero, so a
  * tenth of a point looks like a tenth of a point.
@@ -181,9 +196,7 @@ export function describeEffects(rows: readonly TuneRow[], seeds: readonly number
 export function effectsChart(rows: readonly TuneRow[], title: string): Promise<Chart> {
   const shown = rows.filter((r) => r.name !== BASELINE);
   const half = (i: Interval) => (Number.isNaN(i.high) ? 0 : i.high - i.mean);
-  const ends = shown.flatMap((r) => [r.validationDifference.mean - half(r.validationDifference), r.validationDifference.mean + half(r.validationDifference)]);
-  const reach = Math.max(0.5, ...ends.map(Math.abs));
-  const limit = Math.ceil(reach * 2) / 2;
+  const limit = effectsAxisLimit(shown);
   return barChart(
     shown.map((r) => ({ variant: r.name, difference: r.validationDifference.mean, interval: half(r.validationDifference) })),
     {

@@ -45,10 +45,51 @@ export interface CrossValidateOptions {
   readonly batchSize: number;
   readonly createTrainStep: CreateTrainStep;
   readonly augmentation?: AugmentationConfig;
+  /** The hash of the images' dataset, part of what each training's result depends on. */
+  readonly dataHash: string;
+  /** Trains the folds (default: here, one after another, with a progress bar). */
+  readonly runFolds?: RunFolds;
   readonly quiet?: boolean;
   /** One line per finished fold (default: stderr). */
   readonly log?: (line: string) => void;
 }
+
+/**
+ * One training of the cross-validation: a method on one fold with one seed. It holds everything its
+ * result depends on, so any machine with the same images and base model reproduces it.
+ */
+export interface FoldRun {
+  readonly plan: MethodPlan;
+  /** 0-based fold, of `folds`. */
+  readonly fold: number;
+  readonly folds: number;
+  /** The cross-validation's seed this training belongs to (a row's "seed" column). */
+  readonly runSeed: number;
+  /** The training's own seed (weights of scratch, shuffles, augmentation, dropout). */
+  readonly seed: number;
+  /** Indices into the images: what the fold trains on and what it holds out. */
+  readonly train: readonly number[];
+  readonly heldOut: readonly number[];
+  readonly baseDir: string;
+  readonly batchSize: number;
+  readonly augmentation?: AugmentationConfig;
+  /** The images' dataset hash. */
+  readonly dataHash: string;
+}
+
+/** What a fold's training scored on its held-out images. */
+export interface FoldResult {
+  readonly accuracy: number;
+  readonly loss: number;
+  /** The predicted class of every held-out image, in the order of `heldOut`. */
+  readonly predicted: readonly number[];
+}
+
+/**
+ * Trains fold runs and returns their results in the same order. The default trains them one after
+ * another in this process; `letters transfer --queue` hands them to workers on other machines.
+ */
+export type RunFolds = (runs: readonly FoldRun[]) => Promise<readonly FoldResult[]>;
 
 /**
  * Seeded, stratified k-fold cross-validation of each transfer method on the same folds, each fold
@@ -59,52 +100,89 @@ export interface CrossValidateOptions {
 export async function crossValidate(set: ImageSet, options: CrossValidateOptions): Promise<TransferRow[]> {
   const folds = stratifiedKFold(set.labels, options.k, options.seed);
   const seeds = Array.from({ length: options.seeds ?? 1 }, (_, i) => options.seed + i);
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const trainImages = folds.reduce((sum, fold) => sum + fold.train.length, 0);
-  const total = options.plans.reduce((sum, plan) => sum + plan.epochs * trainImages * seeds.length, 0);
-  const bar = progressBar({ label: 'transfer', total: Math.max(1, total), unit: 'images', quiet: options.quiet });
-  const rows: TransferRow[] = [];
-  try {
-    for (const plan of options.plans) {
-      const runs: number[][] = [];
-      const losses: number[] = [];
-      const confusion = Array.from({ length: set.numClasses }, () => new Array<number>(set.numClasses).fill(0));
-      for (const seed of seeds) {
-        const accuracies: number[] = [];
-        for (const [i, fold] of folds.entries()) {
-          const heldOut = subsetImageSet(set, fold.validation);
+  const runs = options.plans.flatMap((plan) =>
+    seeds.flatMap((seed) =>
+      folds.map(
+        (fold, i): FoldRun => ({
+          plan,
+          fold: i,
+          folds: folds.length,
+          runSeed: seed,
           // The same seed per fold for every method: differences come from the method, not the draw.
           // Seeds of a fold's trainings are k apart, so no two trainings share one.
-          const label = `${plan.method} ${i + 1}/${folds.length}${seeds.length > 1 ? ` seed ${seed}` : ''}`;
-          const { model } = await trainFold(plan, subsetImageSet(set, fold.train), seed + i * seeds.length, options, progressTicker(bar, label));
-          const metrics = await evaluateModel(model, heldOut, 'test');
-          const predicted = await predictClasses(model, heldOut);
-          model.dispose();
-          predicted.forEach((p, j) => confusion[heldOut.labels[j]!]![p]!++);
-          accuracies.push(metrics.accuracy);
-          losses.push(metrics.loss);
-          log(`${plan.method} fold ${i + 1}/${folds.length}${seeds.length > 1 ? `, seed ${seed}` : ''}: held-out accuracy ${metrics.accuracy.toFixed(4)} (${heldOut.count} images)`);
-        }
-        runs.push(accuracies);
+          seed: seed + i * seeds.length,
+          // Plain arrays: a run travels as JSON to workers.
+          train: Array.from(fold.train),
+          heldOut: Array.from(fold.validation),
+          baseDir: options.baseDir,
+          batchSize: options.batchSize,
+          ...(options.augmentation ? { augmentation: options.augmentation } : {}),
+          dataHash: options.dataHash,
+        }),
+      ),
+    ),
+  );
+  const results = await (options.runFolds ?? localFolds(set, options))(runs);
+  return options.plans.map((plan, p) => {
+    const perPlan = folds.length * seeds.length;
+    const mine = results.slice(p * perPlan, (p + 1) * perPlan);
+    const planRuns = runs.slice(p * perPlan, (p + 1) * perPlan);
+    const confusion = Array.from({ length: set.numClasses }, () => new Array<number>(set.numClasses).fill(0));
+    planRuns.forEach((run, r) => mine[r]!.predicted.forEach((predicted, j) => confusion[set.labels[run.heldOut[j]!]!]![predicted]!++));
+    // [seed][fold]
+    const accuracies = seeds.map((_, s) => mine.slice(s * folds.length, (s + 1) * folds.length).map((r) => r.accuracy));
+    const foldMeans = folds.map((_, i) => mean(accuracies.map((r) => r[i]!)));
+    const seedMeans = accuracies.map(mean);
+    return {
+      method: plan.method,
+      meanAccuracy: mean(accuracies.flat()),
+      stdAccuracy: standardDeviation(foldMeans),
+      folds: foldMeans,
+      seeds: { ...meanInterval(seedMeans), values: seedMeans },
+      runs: accuracies,
+      meanLoss: mean(mine.map((r) => r.loss)),
+      plan,
+      confusion,
+    };
+  });
+}
+
+/** Trains fold runs one after another in this process, with one progress bar over all of them. */
+export function localFolds(set: ImageSet, options: Pick<CrossValidateOptions, 'createTrainStep' | 'quiet' | 'log'>): RunFolds {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return async (runs) => {
+    const total = runs.reduce((sum, run) => sum + run.plan.epochs * run.train.length, 0);
+    const bar = progressBar({ label: 'transfer', total: Math.max(1, total), unit: 'images', quiet: options.quiet });
+    const results: FoldResult[] = [];
+    try {
+      for (const run of runs) {
+        const result = await trainFoldRun(set, run, options.createTrainStep, progressTicker(bar, foldLabel(run)));
+        log(`${foldLabel(run)}: held-out accuracy ${result.accuracy.toFixed(4)} (${run.heldOut.length} images)`);
+        results.push(result);
       }
-      const foldMeans = folds.map((_, i) => mean(runs.map((r) => r[i]!)));
-      const seedMeans = runs.map(mean);
-      rows.push({
-        method: plan.method,
-        meanAccuracy: mean(runs.flat()),
-        stdAccuracy: standardDeviation(foldMeans),
-        folds: foldMeans,
-        seeds: { ...meanInterval(seedMeans), values: seedMeans },
-        runs,
-        meanLoss: mean(losses),
-        plan,
-        confusion,
-      });
+    } finally {
+      bar.stop();
     }
+    return results;
+  };
+}
+
+/** "fine-tune fold 2/5, seed 43". */
+export function foldLabel(run: Pick<FoldRun, 'plan' | 'fold' | 'folds' | 'runSeed'>): string {
+  return `${run.plan.method} fold ${run.fold + 1}/${run.folds}, seed ${run.runSeed}`;
+}
+
+/** Trains one fold run on its training images and scores its held-out images. */
+export async function trainFoldRun(set: ImageSet, run: FoldRun, createTrainStep: CreateTrainStep, ...callbacks: Callback[]): Promise<FoldResult> {
+  const heldOut = subsetImageSet(set, run.heldOut);
+  const options = { baseDir: run.baseDir, batchSize: run.batchSize, createTrainStep, ...(run.augmentation ? { augmentation: run.augmentation } : {}) };
+  const { model } = await trainFold(run.plan, subsetImageSet(set, run.train), run.seed, options, ...callbacks);
+  try {
+    const metrics = await evaluateModel(model, heldOut, 'test');
+    return { accuracy: metrics.accuracy, loss: metrics.loss, predicted: await predictClasses(model, heldOut) };
   } finally {
-    bar.stop();
+    model.dispose();
   }
-  return rows;
 }
 
 /** Prepares the method's model and trains it on `train` (zero-shot: as is). */

@@ -7,7 +7,7 @@ import type { CreateTrainStep } from '../engine/train-step.ts';
 import type { AugmentationConfig } from '../fit/augment.ts';
 import { evaluateModel } from '../fit/evaluate.ts';
 import { loadModel, readModelExtras, saveModel } from '../models/index.ts';
-import { crossValidate, trainFold } from './cross-validate.ts';
+import { crossValidate, trainFold, type RunFolds } from './cross-validate.ts';
 import { loadTransferData } from './data.ts';
 import { checkBaseModel, planMethod, TRANSFER_METHODS, type TransferMethod } from './methods.ts';
 import { writeTransferReport, type TransferReport } from './report.ts';
@@ -34,6 +34,8 @@ export interface TransferOptions {
   /** On-the-fly augmentation of the training folds, never of held-out images (default DEFAULT_AUGMENTATION; false: none). */
   readonly augmentation?: AugmentationConfig | false;
   readonly createTrainStep?: CreateTrainStep;
+  /** Trains the cross-validation's folds (default: here, one after another). */
+  readonly runFolds?: RunFolds;
   readonly quiet?: boolean;
   readonly log?: (line: string) => void;
 }
@@ -88,7 +90,17 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRep
   const plans = o.methods.map((method) => planMethod(method, base, o));
   base.dispose();
   const trainOptions = { baseDir: o.base, batchSize: o.batchSize, createTrainStep: o.createTrainStep ?? defaultTrainStep, ...(o.augmentation ? { augmentation: o.augmentation } : {}) };
-  const rows = await crossValidate(set, { ...trainOptions, plans, k: o.k, seed: o.seed, seeds: o.seeds, quiet: o.quiet, ...(o.log ? { log: o.log } : {}) });
+  const rows = await crossValidate(set, {
+    ...trainOptions,
+    plans,
+    k: o.k,
+    seed: o.seed,
+    seeds: o.seeds,
+    dataHash: splits.source.hash,
+    ...(o.runFolds ? { runFolds: o.runFolds } : {}),
+    quiet: o.quiet,
+    ...(o.log ? { log: o.log } : {}),
+  });
 
   // The final model: the best method by cross-validated accuracy, trained on the dataset's train
   // and validation splits; its test split, never seen, is what `letters evaluate` scores.

@@ -9,7 +9,7 @@ import { loadDataset } from '../../src/data/registry.ts';
 import { COMBINED, parseGrid } from '../../src/experiments/grid.ts';
 import { PRESETS } from '../../src/experiments/presets.ts';
 import { runExperiment, type ExperimentResult } from '../../src/experiments/run.ts';
-import { combineVariants, convergedEpoch, helpfulVariants, type TuneRow } from '../../src/experiments/tune-summary.ts';
+import { combineVariants, convergedEpoch, effectsAxisLimit, effectsChart, helpfulVariants, type TuneRow } from '../../src/experiments/tune-summary.ts';
 import { tune, type GridRun } from '../../src/experiments/tune.ts';
 import { loadModel, readModelExtras } from '../../src/models/index.ts';
 import { syntheticSet } from '../fit/synthetic.ts';
@@ -116,6 +116,10 @@ describe('tune', () => {
         if (row.name === 'baseline') continue;
         expect(interval.low).toBeCloseTo(diff.m - diff.half, 4);
         expect(interval.high).toBeCloseTo(diff.m + diff.half, 4);
+        // The words: a variant is "indistinguishable" exactly when its recomputed interval holds zero.
+        const line = report.effects.find((l) => l.startsWith(`On ${split} accuracy: `))!;
+        const noise = /indistinguishable from the baseline at 2 seeds: ([^.;]+)/.exec(line)?.[1]?.split(', ') ?? [];
+        expect(noise.includes(row.name), `${row.name} in: ${line}`).toBe(diff.m - diff.half <= 0 && diff.m + diff.half >= 0);
       }
       const runs = await Promise.all([4, 5].map((seed) => runResult(row.name, seed)));
       expect(row.epochs).toBeCloseTo((runs[0]!.epochs + runs[1]!.epochs) / 2, 12);
@@ -163,5 +167,27 @@ describe('combining what helped', () => {
       initializer: 'leCunNormal',
       optimizer: 'adam',
     });
+  });
+});
+
+describe('the effects chart', () => {
+  const row = (name: string, mean: number, low: number, high: number) => ({ name, validationDifference: { n: 3, mean, sd: 1, low, high } }) as TuneRow;
+
+  it('centres its axis on the baseline, fits every interval, and never spans less than half a point each way', () => {
+    // A tenth of a point stays a tenth of a point on a +-0.5 axis.
+    expect(effectsAxisLimit([row('baseline', 0, 0, 0), row('a', 0.1, 0.05, 0.15)])).toBe(0.5);
+    // The widest interval end, either side, rounded up to a half point.
+    expect(effectsAxisLimit([row('a', 0.4, -0.3, 1.1), row('b', -0.9, -1.6, -0.2)])).toBe(2);
+    // One seed: no interval, the mean alone.
+    expect(effectsAxisLimit([row('a', -0.7, NaN, NaN)])).toBe(1);
+  });
+
+  it('draws the baseline as one labelled line (not a bar), an error bar per variant, on a symmetric axis', async () => {
+    const chart = await effectsChart([row('baseline', 0, 0, 0), row('adam', 0.6, 0.2, 1), row('tanh', -0.3, -0.8, 0.2)], 'effects');
+    expect(chart.svg.match(/>baseline<\/text>/g)).toHaveLength(1);
+    expect(chart.svg.match(/stroke="#d62728"/g)).toHaveLength(1);
+    expect(chart.svg.match(/stroke="#333"/g)).toHaveLength(2);
+    expect(chart.svg).toContain('>adam</text>');
+    for (const tick of ['−1.0', '+0.0', '+1.0']) expect(chart.svg).toContain(`>${tick}</text>`);
   });
 });

@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx, quantizeOnnx } from '@letters/export';
 import { LETTER_CLASS_NAMES } from '@letters/contract';
 import { buildModel, CONVNET_MODEL, DENSE_MODEL, initBackend, loadDataset } from '@letters/training';
+import { fitInSeededOrder } from '../../../test-support/models.ts';
 
 /**
- * A small dense model trained on the generated fixture letters (about 97% on their test split, a few
- * seconds on tfjs-wasm), exported to ONNX as `<name>.onnx` in `dir`. Good enough that a clearly drawn
+ * A small dense model trained on the generated fixture letters in a seeded order (about 97% on their
+ * test split, a few seconds on tfjs-wasm), exported to ONNX as `<name>.onnx` in `dir`. Good enough that a clearly drawn
  * L, T or O comes out on top.
  */
 export async function trainFixtureModel(fixturesDir: string, dir: string, name: string, epochs = 10): Promise<string> {
@@ -15,14 +16,7 @@ export async function trainFixtureModel(fixturesDir: string, dir: string, name: 
   const { train } = await loadDataset('fixtures', { fixturesDir });
   const model = buildModel({ ...DENSE_MODEL, denseUnits: [64] }, { numClasses: train.numClasses, seed: 1 });
   model.compile({ optimizer: tf.train.adam(0.002), loss: 'sparseCategoricalCrossentropy' });
-  const xs = tf.tensor4d(Float32Array.from(train.images, (v) => v / 255), [train.count, train.height, train.width, 1]);
-  const ys = tf.tensor1d(Float32Array.from(train.labels));
-  try {
-    await model.fit(xs, ys, { epochs, batchSize: 64, shuffle: true, verbose: 0 });
-  } finally {
-    xs.dispose();
-    ys.dispose();
-  }
+  await fitInSeededOrder(model, train, epochs, 1);
   return exportTo(model, train.classNames, dir, name);
 }
 
